@@ -1,0 +1,9 @@
+namespace PriceIngest.Runtime;
+
+public enum DeactivationReason
+{
+    IdleTimeout,
+    CapacityExceeded,
+    ApplicationRequested,
+    RuntimeShutdown,
+}
