@@ -1,0 +1,4 @@
+namespace PriceIngest.Grains.Batches;
+
+/// <summary>Opens an upload. <paramref name="DeclaredItems"/> is optional and, when given, must match.</summary>
+public sealed record BatchHeader(string BatchId, string? Source, long? DeclaredItems);

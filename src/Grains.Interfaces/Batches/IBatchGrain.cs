@@ -1,0 +1,26 @@
+using PriceIngest.Runtime;
+
+namespace PriceIngest.Grains.Batches;
+
+/// <summary>
+/// One batch id. An upload is a conversation of turns: Start, Append* and Commit (or Abort).
+/// Between turns another caller can ask about the id, so a concurrent duplicate is refused
+/// instead of queued. Keyed by the batch id.
+/// </summary>
+public interface IBatchGrain : IGrainWithStringKey
+{
+    /// <summary>Opens the upload, or returns the existing committed outcome. Throws <see cref="BatchInProgressException"/>.</summary>
+    Task<BatchStart> StartAsync(BatchHeader header, CancellationToken cancellationToken);
+
+    /// <summary>Validates and stages a chunk. Throws <see cref="BatchTooLargeException"/> past the limit.</summary>
+    Task AppendAsync(Guid uploadToken, PriceChunk chunk, CancellationToken cancellationToken);
+
+    /// <summary>Commits all items atomically, or rejects the whole batch if any item is invalid.</summary>
+    Task<BatchOutcome> CommitAsync(Guid uploadToken, CancellationToken cancellationToken);
+
+    /// <summary>Drops a started upload (client gone, transport error); records the id as aborted.</summary>
+    Task AbortAsync(Guid uploadToken, string reason);
+
+    /// <summary>The recorded outcome, or null when the id was never seen.</summary>
+    Task<BatchOutcome?> GetAsync(CancellationToken cancellationToken);
+}

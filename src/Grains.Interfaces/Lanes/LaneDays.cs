@@ -1,0 +1,9 @@
+using System.Collections.Immutable;
+
+namespace PriceIngest.Grains.Lanes;
+
+/// <summary>
+/// Per-day price sums and counts of one lane (or a merge of lanes) for the days
+/// <c>From .. From + Sums.Length - 1</c>. A day without prices has count 0.
+/// </summary>
+public sealed record LaneDays(DateOnly From, ImmutableArray<long> Sums, ImmutableArray<int> Counts, long AppliedSeq);

@@ -1,0 +1,8 @@
+namespace PriceIngest.Grains.Services;
+
+/// <summary>A read asked for a commit sequence that this node has not applied within the allowed wait.</summary>
+public sealed class CommitNotVisibleException(long commitSeq)
+    : Exception($"commit {commitSeq} is not visible here yet; retry shortly")
+{
+    public long CommitSeq { get; } = commitSeq;
+}

@@ -1,0 +1,280 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PriceIngest.Grains.Coherence;
+using PriceIngest.Grains.ReferenceData;
+using PriceIngest.Grains.Storage;
+using PriceIngest.Runtime;
+
+namespace PriceIngest.Grains.Batches;
+
+/// <summary>
+/// Stages, validates and atomically commits one batch. Validation runs per chunk as the batch
+/// streams in; the first invalid item stops staging (the batch is lost anyway) but every item is
+/// still checked so the rejection can count them all.
+/// </summary>
+[GrainIdleAge(120)]
+internal sealed partial class BatchGrain(
+    NpgsqlDataSource dataSource,
+    ReferenceDataCache reference,
+    CommitFeed commits,
+    IOptions<IngestOptions> options,
+    TimeProvider time,
+    ILogger<BatchGrain> logger) : Grain, IBatchGrain
+{
+    private Upload? _upload;
+    private BatchOutcome? _committed;
+
+    private string BatchId => GetPrimaryKeyString();
+
+    public async Task<BatchStart> StartAsync(BatchHeader header, CancellationToken cancellationToken)
+    {
+        if (_upload is not null)
+        {
+            throw new BatchInProgressException(BatchId);
+        }
+
+        if (_committed is not null)
+        {
+            return new(null, _committed);
+        }
+
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            // The lock, not this grain, is what makes a duplicate on another silo fail too.
+            if (!await BatchStore.TryLockAsync(connection, BatchId, cancellationToken))
+            {
+                throw new BatchInProgressException(BatchId);
+            }
+
+            var existing = await BatchStore.ReadAsync(connection, BatchId, cancellationToken);
+            if (existing is { State: BatchState.Committed })
+            {
+                _committed = existing;
+                await ReleaseAsync(connection);
+                return new(null, existing);
+            }
+
+            await BatchStore.MarkReceivingAsync(connection, BatchId, header.Source, cancellationToken);
+            var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+            _upload = new Upload(Guid.NewGuid(), header, connection, new ItemValidator(reference.Current, options.Value, today));
+            LogStarted(logger, BatchId);
+            return new(_upload.Token, null);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task AppendAsync(Guid uploadToken, PriceChunk chunk, CancellationToken cancellationToken)
+    {
+        var upload = Current(uploadToken);
+        var limits = options.Value;
+        if (upload.Items + chunk.Items.Length > limits.MaxBatchItems)
+        {
+            return TooLargeAsync(upload, limits.MaxBatchItems);
+        }
+
+        // Syntax errors (from the codec) and semantic ones are reported in item order.
+        var syntax = 0;
+        var itemErrors = new List<ItemError>();
+        for (var i = 0; i < chunk.Items.Length; i++)
+        {
+            var item = chunk.Items[i];
+            if (!item.IsParsed)
+            {
+                upload.InvalidItems++;
+                for (; syntax < chunk.Errors.Length && chunk.Errors[syntax].Index <= chunk.FirstIndex + i; syntax++)
+                {
+                    Report(upload, chunk.Errors[syntax]);
+                }
+
+                continue;
+            }
+
+            var lane = upload.Validator.Validate(chunk.FirstIndex + i, item, itemErrors);
+            if (lane < 0)
+            {
+                upload.InvalidItems++;
+                itemErrors.ForEach(e => Report(upload, e));
+                itemErrors.Clear();
+            }
+            else if (upload.InvalidItems == 0)
+            {
+                upload.Rows.Add(lane, item.Day, (int)item.Price);
+            }
+        }
+
+        upload.Items += chunk.Items.Length;
+        return Task.CompletedTask;
+    }
+
+    public async Task<BatchOutcome> CommitAsync(Guid uploadToken, CancellationToken cancellationToken)
+    {
+        var upload = Current(uploadToken);
+        try
+        {
+            var problem = upload switch
+            {
+                { InvalidItems: > 0 } => "the batch has invalid items",
+                { Items: 0 } => "the batch is empty",
+                { Header.DeclaredItems: { } declared } when declared != upload.Items =>
+                    $"the header declared {declared} items but {upload.Items} arrived",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                var rejected = new BatchOutcome(BatchId, BatchState.Rejected, upload.Items, null, upload.InvalidItems,
+                    [.. upload.Errors], problem, upload.ReceivedAt, time.GetUtcNow());
+                await BatchStore.MarkFinishedAsync(upload.LockConnection, rejected, cancellationToken);
+                LogRejected(logger, BatchId, upload.Items, upload.InvalidItems, problem);
+                return rejected;
+            }
+
+            upload.Rows.Sort();
+            var commitSeq = await SegmentWriter.CommitAsync(upload.LockConnection, BatchId, upload.Header.Source, upload.Rows, cancellationToken);
+            _committed = new BatchOutcome(BatchId, BatchState.Committed, upload.Items, commitSeq, 0, [], null, upload.ReceivedAt, time.GetUtcNow());
+            LogCommitted(logger, BatchId, upload.Items, commitSeq);
+
+            // The caller's next read in this silo must see the batch: apply it to the cached lanes now.
+            await commits.ApplyLocalAsync(commitSeq, upload.Rows);
+            return _committed;
+        }
+        catch (Exception e) when (_committed is null)
+        {
+            await RecordAbortAsync(upload, $"the commit failed: {Describe(e)}; nothing was written");
+            throw;
+        }
+        finally
+        {
+            await EndAsync(upload);
+        }
+    }
+
+    public async Task AbortAsync(Guid uploadToken, string reason)
+    {
+        if (_upload is { } upload && upload.Token == uploadToken)
+        {
+            await RecordAbortAsync(upload, reason);
+            await EndAsync(upload);
+        }
+    }
+
+    public async Task<BatchOutcome?> GetAsync(CancellationToken cancellationToken)
+    {
+        if (_committed is not null)
+        {
+            return _committed;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await BatchStore.ReadAsync(connection, BatchId, cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_upload is { } upload)
+        {
+            await RecordAbortAsync(upload, "the silo stopped before the upload finished");
+            await EndAsync(upload);
+        }
+    }
+
+    private Upload Current(Guid uploadToken) =>
+        _upload is { } upload && upload.Token == uploadToken
+            ? upload
+            : throw new InvalidOperationException($"no upload of batch '{BatchId}' is open with that token");
+
+    private void Report(Upload upload, ItemError error)
+    {
+        if (upload.Errors.Count < options.Value.MaxReportedErrors)
+        {
+            upload.Errors.Add(error);
+        }
+    }
+
+    private async Task TooLargeAsync(Upload upload, long limit)
+    {
+        var rejected = new BatchOutcome(BatchId, BatchState.Rejected, upload.Items, null, upload.InvalidItems, [.. upload.Errors],
+            $"the batch has more than {limit} items (Ingest:MaxBatchItems)", upload.ReceivedAt, time.GetUtcNow());
+        try
+        {
+            await BatchStore.MarkFinishedAsync(upload.LockConnection, rejected, CancellationToken.None);
+        }
+        finally
+        {
+            await EndAsync(upload);
+        }
+
+        throw new BatchTooLargeException(BatchId, limit);
+    }
+
+    private async Task RecordAbortAsync(Upload upload, string reason)
+    {
+        var aborted = new BatchOutcome(BatchId, BatchState.Aborted, upload.Items, null, 0, [], reason, upload.ReceivedAt, time.GetUtcNow());
+        try
+        {
+            // The upload's own connection may be the one that died; record on a fresh one.
+            await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+            await BatchStore.MarkFinishedAsync(connection, aborted, CancellationToken.None);
+            LogAborted(logger, BatchId, reason);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // Nothing was written either way; a 'receiving' row without a live owner reads as aborted.
+            LogAbortNotRecorded(logger, BatchId, e);
+        }
+    }
+
+    private async Task EndAsync(Upload upload)
+    {
+        _upload = null;
+        await ReleaseAsync(upload.LockConnection);
+    }
+
+    private async Task ReleaseAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                await BatchStore.UnlockAsync(connection, BatchId);
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // A broken connection has already lost its locks.
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        OperationCanceledException => "the upload was cancelled",
+        PostgresException pg => $"database error {pg.SqlState}",
+        NpgsqlException => "the database connection was lost",
+        _ => "an internal error occurred",
+    };
+
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Debug, Message = "Batch {BatchId} started receiving")]
+    private static partial void LogStarted(ILogger logger, string batchId);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Batch {BatchId} committed: {Items} items, commit {CommitSeq}")]
+    private static partial void LogCommitted(ILogger logger, string batchId, long items, long commitSeq);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Batch {BatchId} rejected: {Items} items, {InvalidItems} invalid: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string batchId, long items, long invalidItems, string reason);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Batch {BatchId} aborted: {Reason}")]
+    private static partial void LogAborted(ILogger logger, string batchId, string reason);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Batch {BatchId} aborted, but the abort could not be recorded")]
+    private static partial void LogAbortNotRecorded(ILogger logger, string batchId, Exception exception);
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PriceIngest.Grains.Batches;
+
+/// <summary>Limits of the write side (configuration section "Ingest").</summary>
+public sealed class IngestOptions
+{
+    public const string Section = "Ingest";
+
+    /// <summary>Most items one batch may hold. Default 5,000,000.</summary>
+    [Range(1, 100_000_000)]
+    public long MaxBatchItems { get; set; } = 5_000_000;
+
+    /// <summary>Most item errors a rejection lists (the total is always counted). Default 1,000.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxReportedErrors { get; set; } = 1_000;
+
+    /// <summary>Earliest accepted day. Default 2000-01-01.</summary>
+    public DateOnly MinDay { get; set; } = new(2000, 1, 1);
+
+    /// <summary>Latest accepted day, counted from today (UTC). Default 730 days ahead.</summary>
+    [Range(0, 36_500)]
+    public int MaxDaysAhead { get; set; } = 730;
+
+    /// <summary>Highest accepted price in USD (prices are positive integers). Default 10,000,000.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxPrice { get; set; } = 10_000_000;
+}

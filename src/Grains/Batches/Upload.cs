@@ -1,0 +1,26 @@
+using Npgsql;
+
+namespace PriceIngest.Grains.Batches;
+
+/// <summary>The state of one upload in progress inside a <see cref="BatchGrain"/>.</summary>
+internal sealed class Upload(Guid token, BatchHeader header, NpgsqlConnection lockConnection, ItemValidator validator)
+{
+    public Guid Token { get; } = token;
+
+    public BatchHeader Header { get; } = header;
+
+    /// <summary>Holds the batch id's advisory lock for as long as the upload lives.</summary>
+    public NpgsqlConnection LockConnection { get; } = lockConnection;
+
+    public ItemValidator Validator { get; } = validator;
+
+    public StagedRows Rows { get; } = new();
+
+    public List<ItemError> Errors { get; } = [];
+
+    public long Items { get; set; }
+
+    public long InvalidItems { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; } = DateTimeOffset.UtcNow;
+}

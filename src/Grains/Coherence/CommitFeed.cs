@@ -1,0 +1,261 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PriceIngest.Grains.Batches;
+using PriceIngest.Grains.Lanes;
+using PriceIngest.Grains.Storage;
+using PriceIngest.Runtime;
+
+namespace PriceIngest.Grains.Coherence;
+
+/// <summary>
+/// Keeps this silo's cached lanes equal to PostgreSQL. Commits are applied strictly in commit
+/// sequence order, from memory when this silo made the commit, else from the commit's segment.
+/// LISTEN/NOTIFY wakes it; a periodic poll repairs a lost notification. <see cref="Watermark"/>
+/// is the highest sequence such that every commit up to it is reflected in every active lane.
+/// </summary>
+public sealed partial class CommitFeed(
+    NpgsqlDataSource dataSource,
+    IGrainFactory grains,
+    IGrainRuntime runtime,
+    IOptions<CommitFeedOptions> options,
+    ILogger<CommitFeed> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, StagedRows> _local = [];
+    private readonly List<(long Seq, TaskCompletionSource Done)> _waiters = [];
+    private long _watermark = -1;
+
+    public long Watermark => Interlocked.Read(ref _watermark);
+
+    /// <summary>Called by the committing grain after COMMIT: applies the batch here before it answers.</summary>
+    internal async Task ApplyLocalAsync(long commitSeq, StagedRows rows)
+    {
+        lock (_gate)
+        {
+            _local[commitSeq] = rows;
+        }
+
+        _wake.Release();
+        if (!await WaitForAsync(commitSeq, options.Value.MaxWait, CancellationToken.None))
+        {
+            LogLocalApplyLate(logger, commitSeq);
+        }
+    }
+
+    /// <summary>True once commit <paramref name="commitSeq"/> is applied here; false after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForAsync(long commitSeq, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource done;
+        lock (_gate)
+        {
+            if (_watermark >= commitSeq)
+            {
+                return true;
+            }
+
+            done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((commitSeq, done));
+        }
+
+        _wake.Release();
+        try
+        {
+            await done.Task.WaitAsync(timeout, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Nothing is cached yet, so everything committed before now is already "applied".
+        // Done before the silo serves anything (hosted services start in order).
+        await using (var start = dataSource.CreateCommand("select seq from commit_counter"))
+        {
+            Interlocked.Exchange(ref _watermark, (long)(await start.ExecuteScalarAsync(cancellationToken))!);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listener = ListenAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(options.Value.PollInterval, stoppingToken);
+                await CatchUpAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                LogCatchUpFailed(logger, e);
+            }
+        }
+
+        await listener;
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var pending = new List<(long Seq, int Segment)>();
+        await using (var command = dataSource.CreateCommand(
+            "select commit_seq, seg from batches where commit_seq > $1 order by commit_seq"))
+        {
+            command.Parameters.Add(new() { Value = Watermark });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                pending.Add((reader.GetInt64(0), reader.GetInt32(1)));
+            }
+        }
+
+        foreach (var (seq, segment) in pending)
+        {
+            StagedRows? rows;
+            lock (_gate)
+            {
+                _local.Remove(seq, out rows);
+            }
+
+            var deltas = rows is not null ? FromRows(seq, rows) : await FromSegmentAsync(seq, segment, cancellationToken);
+            await Task.WhenAll(deltas.Select(d => grains.GetGrain<IPriceGrain>(d.Lane).ApplyAsync(d.Delta)));
+            Advance(seq);
+        }
+    }
+
+    private List<(int Lane, LaneDelta Delta)> FromRows(long seq, StagedRows rows)
+    {
+        var deltas = new List<(int, LaneDelta)>();
+        var keys = rows.Keys;
+        for (var start = 0; start < keys.Length;)
+        {
+            var lane = StagedRows.LaneOf(keys[start]);
+            var end = rows.RangeOf(lane).End;
+            if (runtime.IsActive<IPriceGrain>(lane))
+            {
+                var days = ImmutableArray.CreateBuilder<DayTotal>();
+                for (var i = start; i < end; i++)
+                {
+                    var day = StagedRows.DayNumberOf(keys[i]);
+                    if (days.Count > 0 && days[^1].DayNumber == day)
+                    {
+                        days[^1] = days[^1] with { Sum = days[^1].Sum + rows.Prices[i], Count = days[^1].Count + 1 };
+                    }
+                    else
+                    {
+                        days.Add(new(day, rows.Prices[i], 1));
+                    }
+                }
+
+                deltas.Add((lane, new LaneDelta(seq, days.DrainToImmutable())));
+            }
+
+            start = end;
+        }
+
+        return deltas;
+    }
+
+    private async Task<List<(int Lane, LaneDelta Delta)>> FromSegmentAsync(long seq, int segment, CancellationToken cancellationToken)
+    {
+        var byLane = new Dictionary<int, ImmutableArray<DayTotal>.Builder>();
+        await using var command = dataSource.CreateCommand("""
+            select lane, day - date '0001-01-01', sum(price)::bigint, count(*)::int
+            from prices where seg = $1 group by lane, day order by lane, day
+            """);
+        command.Parameters.Add(new() { Value = segment });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var lane = reader.GetInt32(0);
+            if (!runtime.IsActive<IPriceGrain>(lane))
+            {
+                continue;
+            }
+
+            if (!byLane.TryGetValue(lane, out var days))
+            {
+                byLane[lane] = days = ImmutableArray.CreateBuilder<DayTotal>();
+            }
+
+            days.Add(new(reader.GetInt32(1), reader.GetInt64(2), reader.GetInt32(3)));
+        }
+
+        return [.. byLane.Select(p => (p.Key, new LaneDelta(seq, p.Value.DrainToImmutable())))];
+    }
+
+    private void Advance(long seq)
+    {
+        lock (_gate)
+        {
+            Interlocked.Exchange(ref _watermark, seq);
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Seq <= seq)
+                {
+                    _waiters[i].Done.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, _) => _wake.Release();
+                await using (var listen = new NpgsqlCommand($"listen {SegmentWriter.CommitChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                while (true)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+            {
+                // The poll keeps caches correct meanwhile; reconnect after a pause.
+                LogListenFailed(logger, e);
+                await Task.Delay(options.Value.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "Catching up with commits failed; retrying on the next poll")]
+    private static partial void LogCatchUpFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Listening for commit notifications failed; polling until reconnected")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Commit {CommitSeq} was not applied to this silo's caches in time; the poll will apply it")]
+    private static partial void LogLocalApplyLate(ILogger logger, long commitSeq);
+}

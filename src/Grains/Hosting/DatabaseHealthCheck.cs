@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace PriceIngest.Grains.Hosting;
+
+/// <summary>Ready means: the schema is migrated and PostgreSQL answers a query now.</summary>
+internal sealed class DatabaseHealthCheck(StorageInitializer storage, NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!storage.IsReady)
+        {
+            return HealthCheckResult.Unhealthy("the schema is not migrated yet");
+        }
+
+        try
+        {
+            await using var command = dataSource.CreateCommand("select 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (NpgsqlException e)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is unreachable", e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using PriceIngest.Grains.Batches;
+using PriceIngest.Grains.Coherence;
+using PriceIngest.Grains.Lanes;
+using PriceIngest.Grains.Rates;
+using PriceIngest.Grains.ReferenceData;
+using PriceIngest.Grains.Services;
+using PriceIngest.Grains.Storage;
+using PriceIngest.Runtime;
+
+namespace PriceIngest.Grains.Hosting;
+
+public static class SiloServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything a silo runs: storage (migrations, reference data), the grain runtime with the
+    /// batch and lane grains, the commit feed, and the local read and write services.
+    /// Hosted services start in registration order: storage first.
+    /// </summary>
+    public static IServiceCollection AddPriceIngestSilo(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    {
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "prices" }.Build());
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RatesOptions>().Bind(configuration.GetSection(RatesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CommitFeedOptions>().Bind(configuration.GetSection(CommitFeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<ReferenceDataCache>();
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
+
+        services.AddGrainRuntime(options => configuration.GetSection(GrainRuntimeOptions.SectionName).Bind(options));
+        services.AddGrain<IBatchGrain, BatchGrain>();
+        services.AddGrain<IPriceGrain, PriceGrain>();
+
+        services.AddSingleton<LaneLoader>();
+        services.AddHostedService(sp => sp.GetRequiredService<LaneLoader>());
+        services.AddSingleton<CommitFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<CommitFeed>());
+
+        services.AddSingleton<IReferenceDataService, ReferenceDataService>();
+        services.AddSingleton<IRatesService, LocalRatesService>();
+        services.AddSingleton<IIngestService, LocalIngestService>();
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return services;
+    }
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PriceIngest.Grains.Rates;
+
+/// <summary>Limits of the read side (configuration section "Rates").</summary>
+public sealed class RatesOptions
+{
+    public const string Section = "Rates";
+
+    /// <summary>Longest date range one query may ask for, in days (both ends included). Default 366.</summary>
+    [Range(1, 36_600)]
+    public int MaxRangeDays { get; set; } = 366;
+
+    /// <summary>Most lanes one query may fan out to (origin ports x destination ports). Default 250,000.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxLanes { get; set; } = 250_000;
+}

@@ -1,0 +1,68 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PriceIngest.Grains.Batches;
+using PriceIngest.Grains.ReferenceData;
+using PriceIngest.Grains.Services;
+
+namespace PriceIngest.Grains.SampleData;
+
+/// <summary>
+/// Local mode's first start: when the database has no ports at all, load a generated sample
+/// through the same services a client uses (reference upload, then one batch).
+/// </summary>
+public sealed partial class SampleDataSeeder(
+    ReferenceDataCache reference,
+    IReferenceDataService referenceData,
+    IIngestService ingest,
+    SampleDataOptions options,
+    ILogger<SampleDataSeeder> logger) : IHostedService
+{
+    public const string BatchId = "sample-data";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (reference.Current.PortsByCode.Count > 0)
+        {
+            return;
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var generator = new SampleDataGenerator(options);
+        await referenceData.PutRegionsAsync(SampleDataGenerator.Regions(), replace: false, cancellationToken);
+        await referenceData.PutPortsAsync(generator.Ports(), replace: false, cancellationToken);
+        var outcome = await ingest.UploadAsync(new BatchHeader(BatchId, "sample data", null), Chunks(generator, cancellationToken), cancellationToken);
+        var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var snapshot = reference.Current;
+        LogSeeded(logger, snapshot.PortsByCode.Count, snapshot.Regions.Count, outcome.Items, outcome.State, seconds);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static async IAsyncEnumerable<PriceChunk> Chunks(SampleDataGenerator generator, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var items = ImmutableArray.CreateBuilder<PriceItem>(8192);
+        long first = 0;
+        foreach (var (origin, destination, day, price) in generator.Prices())
+        {
+            items.Add(new(origin, destination, day, price));
+            if (items.Count == items.Capacity)
+            {
+                yield return new PriceChunk(first, items.MoveToImmutable(), []);
+                first += items.Capacity;
+                cancellationToken.ThrowIfCancellationRequested();
+                await Task.Yield();
+            }
+        }
+
+        if (items.Count > 0)
+        {
+            yield return new PriceChunk(first, items.ToImmutable(), []);
+        }
+    }
+
+    [LoggerMessage(EventId = 2300, Level = LogLevel.Information,
+        Message = "Seeded sample data: {Ports} ports, {Regions} regions, {Prices} prices ({State}) in {Seconds:F1} s")]
+    private static partial void LogSeeded(ILogger logger, int ports, int regions, long prices, BatchState state, double seconds);
+}

@@ -1,0 +1,17 @@
+namespace PriceIngest.Silo.Hosting;
+
+/// <summary>Maps the documented command-line switches onto configuration keys.</summary>
+internal static class SiloCommandLine
+{
+    public static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
+    {
+        ["--http-port"] = "Silo:HttpPort",
+        ["--http-host"] = "Silo:HttpHost",
+        ["--data-dir"] = "Silo:DataDirectory",
+        ["--connection-string"] = "ConnectionStrings:Prices",
+    };
+
+    /// <summary><c>--no-seed</c> is a flag; the configuration provider wants key=value.</summary>
+    public static string[] Normalize(string[] args) =>
+        [.. args.Select(a => a == "--no-seed" ? "--Silo:Seed=false" : a)];
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PriceIngest.Silo.Hosting;
+
+/// <summary>Process-level settings of a silo (configuration section "Silo").</summary>
+public sealed class SiloOptions
+{
+    public const string Section = "Silo";
+
+    /// <summary>REST port (<c>--http-port</c>). Default 5080; 0 picks a free port.</summary>
+    [Range(0, 65535)]
+    public int HttpPort { get; set; } = 5080;
+
+    /// <summary>Address to listen on: "localhost" (127.0.0.1 only) or "*" (all interfaces). Default "localhost".</summary>
+    public string HttpHost { get; set; } = "localhost";
+
+    /// <summary>
+    /// Local mode's PostgreSQL data folder (<c>--data-dir</c>), kept across restarts. Default
+    /// ".data/postgres" under the working directory. Unused when a connection string is given.
+    /// </summary>
+    public string DataDirectory { get; set; } = Path.Combine(".data", "postgres");
+
+    /// <summary>
+    /// Load generated sample data when the database has no ports (<c>--no-seed</c> turns it off).
+    /// Default: true in local mode, false with a connection string.
+    /// </summary>
+    public bool? Seed { get; set; }
+}

@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PriceIngest.Integration.Tests.Infrastructure;
+using PriceIngest.Integration.Tests.Support;
+
+namespace PriceIngest.Integration.Tests.Api;
+
+[Collection("postgres")]
+public sealed class BatchUploadTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private SiloInstance _silo = null!;
+
+    private HttpClient Http => _silo.Http;
+
+    public async Task InitializeAsync()
+    {
+        _silo = await SiloInstance.StartAsync(await postgres.CreateDatabaseAsync(), "--Ingest:MaxBatchItems=1000", "--Ingest:MaxReportedErrors=5");
+        await TestData.LoadReferenceAsync(Http);
+    }
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    [Fact]
+    public async Task Csv_batch_is_committed_with_a_receipt_and_its_prices_are_stored()
+    {
+        var response = await Http.PostAsync("/batches?id=csv-1", TestData.PricesCsv([
+            ("CNSGH", "NLRTM", "2016-01-01", 100), ("CNSGH", "NLRTM", "2016-01-01", 100), ("CNSGH", "DEHAM", "2016-01-02", 250)]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var receipt = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("csv-1", receipt.GetProperty("id").GetString());
+        Assert.Equal("committed", receipt.GetProperty("status").GetString());
+        Assert.Equal(3, receipt.GetProperty("items").GetInt64());
+        Assert.True(receipt.GetProperty("commit_seq").GetInt64() > 0);
+        Assert.Equal(3, await Sql.PriceCountAsync(_silo.ConnectionString));
+        Assert.Equal(450, await Sql.ScalarAsync<long>(_silo.ConnectionString, "select sum(price) from prices"));
+    }
+
+    [Fact]
+    public async Task Ndjson_batch_is_committed()
+    {
+        var response = await Http.PostAsync("/batches?id=nd-1", TestData.Ndjson("""
+            {"origin":"CNSGH","destination":"NLRTM","day":"2016-01-01","price":100}
+
+            {"origin":"CNNBO","destination":"DEHAM","day":"2016-01-03","price":300,"currency":"USD"}
+            """));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").GetInt64());
+        Assert.Equal(2, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
+    [Fact]
+    public async Task Batch_with_invalid_items_is_rejected_with_each_reason_and_nothing_is_written()
+    {
+        var response = await Http.PostAsync("/batches?id=bad-1", TestData.Csv("""
+            origin,destination,day,price
+            CNSGH,NLRTM,2016-01-01,100
+            XXXXX,NLRTM,2016-01-01,100
+            CNSGH,CNSGH,2016-01-01,100
+            CNSGH,NLRTM,2016-02-30,100
+            CNSGH,NLRTM,1999-12-31,100
+            CNSGH,NLRTM,2016-01-01,0
+            CNSGH,NLRTM,2016-01-01,12.5
+            CNSGH,NLRTM,2016-01-01
+            """));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var rejection = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("rejected", rejection.GetProperty("status").GetString());
+        Assert.Equal(8, rejection.GetProperty("items").GetInt64());
+        Assert.Equal(7, rejection.GetProperty("invalid_items").GetInt64());
+        var errors = rejection.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal(5, errors.Count); // capped by Ingest:MaxReportedErrors
+        Assert.Equal((1, "origin", "XXXXX"), (errors[0].GetProperty("index").GetInt64(), errors[0].GetProperty("field").GetString(), errors[0].GetProperty("value").GetString()));
+        Assert.Contains("unknown port", errors[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal((2, "destination"), (errors[1].GetProperty("index").GetInt64(), errors[1].GetProperty("field").GetString()));
+        Assert.Equal((3, "day", "2016-02-30"), (errors[2].GetProperty("index").GetInt64(), errors[2].GetProperty("field").GetString(), errors[2].GetProperty("value").GetString()));
+        Assert.Equal((4, "day"), (errors[3].GetProperty("index").GetInt64(), errors[3].GetProperty("field").GetString()));
+        Assert.Equal((5, "price"), (errors[4].GetProperty("index").GetInt64(), errors[4].GetProperty("field").GetString()));
+        Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
+
+        var status = await Http.GetFromJsonAsync<JsonElement>("/batches/bad-1");
+        Assert.Equal("rejected", status.GetProperty("status").GetString());
+        Assert.Equal(7, status.GetProperty("invalid_items").GetInt64());
+    }
+
+    [Fact]
+    public async Task Malformed_ndjson_lines_are_item_errors_naming_the_line()
+    {
+        var response = await Http.PostAsync("/batches?id=bad-nd", TestData.Ndjson("""
+            {"origin":"CNSGH","destination":"NLRTM","day":"2016-01-01","price":100}
+            {"origin":"CNSGH","destination":"NLRTM","day":"2016-01-01","price":"100"}
+            not json
+            {"origin":"CNSGH","day":"2016-01-01","price":100}
+            """));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray()
+            .Select(e => (e.GetProperty("index").GetInt64(), e.GetProperty("field").GetString())).ToList();
+        Assert.Equal([(1, "price"), (2, "item"), (3, "destination")], errors);
+        Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
+    [Fact]
+    public async Task Resending_a_committed_batch_id_returns_the_first_receipt_and_writes_nothing()
+    {
+        var first = await (await Http.PostAsync("/batches?id=again", TestData.PricesCsv([("CNSGH", "NLRTM", "2016-01-01", 100)])))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var second = await Http.PostAsync("/batches?id=again", TestData.PricesCsv([("CNSGH", "NLRTM", "2016-01-01", 999), ("CNSGH", "NLRTM", "2016-01-02", 999)]));
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var receipt = await second.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(first.GetProperty("commit_seq").GetInt64(), receipt.GetProperty("commit_seq").GetInt64());
+        Assert.Equal(1, receipt.GetProperty("items").GetInt64());
+        Assert.Equal(1, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
+    [Fact]
+    public async Task Rejected_batch_id_can_be_sent_again_and_commits()
+    {
+        Assert.Equal(HttpStatusCode.UnprocessableEntity,
+            (await Http.PostAsync("/batches?id=fixme", TestData.PricesCsv([("CNSGH", "XXXXX", "2016-01-01", 100)]))).StatusCode);
+
+        var retry = await Http.PostAsync("/batches?id=fixme", TestData.PricesCsv([("CNSGH", "NLRTM", "2016-01-01", 100)]));
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("committed", (await Http.GetFromJsonAsync<JsonElement>("/batches/fixme")).GetProperty("status").GetString());
+        Assert.Equal(1, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
+    [Fact]
+    public async Task Second_upload_of_an_id_in_progress_is_refused_with_409_and_the_first_still_commits()
+    {
+        var slow = new SlowCsvContent(rows: 50, pauseAfter: 10);
+        var first = Http.PostAsync("/batches?id=busy", slow);
+        await slow.Paused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await WaitForStateAsync("busy", "receiving");
+
+        using var other = new HttpClient { BaseAddress = Http.BaseAddress }; // another connection
+        var second = await other.PostAsync("/batches?id=busy", TestData.PricesCsv([("CNSGH", "NLRTM", "2016-01-01", 1)]));
+        slow.Resume.SetResult();
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
+        Assert.Equal(50, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
+    [Fact]
+    public async Task Batch_over_the_item_limit_is_refused_with_413_and_nothing_is_written()
+    {
+        var rows = Enumerable.Range(0, 1001).Select(i => ("CNSGH", "NLRTM", "2016-01-01", (long)i + 1));
+
+        var response = await Http.PostAsync("/batches?id=huge", TestData.PricesCsv(rows));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
+    [Theory]
+    [InlineData("text/plain", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("text/csv", HttpStatusCode.BadRequest)]
+    public async Task Body_that_is_not_a_price_list_is_refused(string contentType, HttpStatusCode expected)
+    {
+        var content = new StringContent("hello,world\n1,2\n", System.Text.Encoding.UTF8, contentType);
+
+        var response = await Http.PostAsync("/batches?id=junk", content);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
+    [Fact]
+    public async Task Empty_batch_is_rejected()
+    {
+        var response = await Http.PostAsync("/batches?id=empty", TestData.Csv("origin,destination,day,price\n"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("empty", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_batch_id_is_404_and_an_invalid_id_is_400()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/batches/never-sent")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostAsync("/batches?id=has%20space", TestData.PricesCsv([]))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Single_price_upload_stores_one_price_per_day_of_the_range()
+    {
+        var response = await Http.PostAsJsonAsync("/prices", new
+        {
+            date_from = "2016-01-01", date_to = "2016-01-05", origin_code = "CNSGH", destination_code = "NLRTM", price = 500,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(5, await Sql.PriceCountAsync(_silo.ConnectionString));
+        var bad = await Http.PostAsJsonAsync("/prices", new { date_from = "2016-01-01", date_to = "2016-01-05", origin_code = "CNSGH", price = 500 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("destination_code", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task WaitForStateAsync(string id, string state)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var response = await Http.GetAsync($"/batches/{id}");
+            if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == state)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"batch {id} never reached {state}");
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using PriceIngest.Silo.Hosting;
+
+namespace PriceIngest.Integration.Tests.Support;
+
+/// <summary>A real silo (Kestrel on a free loopback port) over a test database.</summary>
+public sealed class SiloInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SiloInstance(WebApplication app, string connectionString)
+    {
+        _app = app;
+        ConnectionString = connectionString;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    public HttpClient Http { get; }
+
+    public string ConnectionString { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<SiloInstance> StartAsync(string connectionString, params string[] settings)
+    {
+        var app = SiloApp.Build(["--http-port", "0", "--Silo:Seed=false", "--Logging:LogLevel:Default=Warning", .. settings], connectionString, localMode: false);
+        await app.StartAsync();
+        return new SiloInstance(app, connectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
