@@ -29,11 +29,11 @@ internal static class ServerLauncher
         var throwaway = options.DataDirectory is null;
         var layout = new DataDirectoryLayout(options.DataDirectory ?? NewThrowawayPath());
         var control = new ClusterControl(binaries, account, layout, logger);
-        var logOffset = 0L;
+        // Exception messages quote only what the server logged during this start (no older statements).
+        var logOffset = ServerLogFile.Length(layout.LogFile);
         try
         {
             await PrepareDataDirectoryAsync(control, options, deadline, logger, cancellationToken);
-            logOffset = ServerLogFile.Length(layout.LogFile);
 
             if (control.RunningPostmasterPid() is { } leftover)
             {
