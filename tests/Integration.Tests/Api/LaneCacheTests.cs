@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using PriceIngest.Grains.Lanes;
+using PriceIngest.Grains.ReferenceData;
+using PriceIngest.Integration.Tests.Infrastructure;
+using PriceIngest.Integration.Tests.Support;
+using PriceIngest.Runtime;
+
+namespace PriceIngest.Integration.Tests.Api;
+
+/// <summary>
+/// The lane grains are a cache of PostgreSQL: they must answer the same after being collected and
+/// reactivated, and follow commits made by other silos over the same database.
+/// </summary>
+[Collection("postgres")]
+public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
+
+    private readonly List<SiloInstance> _silos = [];
+    private string _database = null!;
+
+    public async Task InitializeAsync() => _database = await postgres.CreateDatabaseAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Lane_collected_while_prices_were_committed_answers_them_after_reactivation()
+    {
+        // PriceGrain carries [GrainIdleAge(900)], which overrides Grains:IdleAge, so an idle age cannot
+        // make a lane expire in a test. A cap of one activation can: the collector evicts the least
+        // recently used idle grain as soon as a second one activates.
+        var silo = await StartAsync("--Grains:MaxActiveGrains=1", "--Grains:CollectionInterval=00:00:00.050");
+        await TestData.LoadReferenceAsync(silo.Http);
+        var runtime = silo.Services.GetRequiredService<IGrainRuntime>();
+        var lane = Lane(silo, "CNSGH", "NLRTM");
+
+        await RatesApi.UploadAsync(silo.Http, "before", [("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30)]);
+        Assert.Equal([new("2016-01-01", 20, 3), new("2016-01-02", null, 0)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
+        Assert.True(runtime.IsActive<IPriceGrain>(lane), "the lane is not active after a read");
+        var deactivations = runtime.Statistics.Deactivations;
+
+        // Another lane takes the only slot.
+        await RatesApi.GetAsync(silo.Http, "CNNBO", "DEHAM", "2016-01-01", "2016-01-02");
+        Assert.True(await RatesApi.EventuallyAsync(() => Task.FromResult(!runtime.IsActive<IPriceGrain>(lane)), Deadline), "the lane was never collected");
+        Assert.True(runtime.Statistics.Deactivations > deactivations);
+
+        // 2016-01-01: 10, 20, 30, 40 -> 25; 2016-01-02: 5, 6, 7 -> 6
+        await RatesApi.UploadAsync(silo.Http, "while-inactive", [
+            ("CNSGH", "NLRTM", "2016-01-01", 40), ("CNSGH", "NLRTM", "2016-01-02", 5), ("CNSGH", "NLRTM", "2016-01-02", 6), ("CNSGH", "NLRTM", "2016-01-02", 7),
+        ]);
+        Assert.False(runtime.IsActive<IPriceGrain>(lane), "the commit reactivated the lane; it was meant to land while the lane was inactive");
+        var activations = runtime.Statistics.Activations;
+
+        Assert.Equal([new("2016-01-01", 25, 4), new("2016-01-02", 6, 3)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
+        Assert.True(runtime.Statistics.Activations > activations, "the read did not reactivate the lane");
+
+        // And once more through a region, which wakes every asia -> north_europe lane.
+        Assert.Equal([new("2016-01-01", 25, 4), new("2016-01-02", 6, 3)], await RatesApi.GetAsync(silo.Http, "asia", "north_europe", "2016-01-01", "2016-01-02"));
+    }
+
+    [Fact]
+    public async Task Commit_of_another_silo_is_in_the_warm_lanes_of_a_read_asking_for_its_commit_seq()
+    {
+        var reader = await StartAsync();
+        await TestData.LoadReferenceAsync(reader.Http);
+        var writer = await StartAsync();
+        var runtime = reader.Services.GetRequiredService<IGrainRuntime>();
+
+        await RatesApi.UploadAsync(reader.Http, "local", [("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30)]);
+        await WarmAsync(reader);
+        var activations = runtime.Statistics.Activations;
+
+        var seq = await RatesApi.UploadAsync(writer.Http, "remote", [
+            ("CNSGH", "NLRTM", "2016-01-01", 40),
+            ("CNNBO", "DEHAM", "2016-01-02", 1), ("CNNBO", "DEHAM", "2016-01-02", 2), ("CNNBO", "DEHAM", "2016-01-02", 3),
+            ("ESBCN", "CNSGH", "2016-01-02", 7), ("ESBCN", "CNSGH", "2016-01-02", 8), ("ESBCN", "CNSGH", "2016-01-02", 9),
+        ]);
+
+        // CNSGH -> NLRTM 01: 10, 20, 30, 40 -> 25. asia -> north_europe 02: 1, 2, 3 -> 2.
+        Assert.Equal([new("2016-01-01", 25, 4), new("2016-01-02", null, 0)],
+            await RatesApi.GetAsync(reader.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02", minCommitSeq: seq));
+        Assert.Equal([new("2016-01-01", 25, 4), new("2016-01-02", 2, 3)],
+            await RatesApi.GetAsync(reader.Http, "asia", "north_europe", "2016-01-01", "2016-01-02", minCommitSeq: seq));
+        Assert.Equal(activations, runtime.Statistics.Activations); // answered by the warm lanes, not by reloading them
+
+        // A lane the reader never had loads the other silo's prices from the database: 7, 8, 9 -> 8.
+        Assert.Equal([new("2016-01-01", null, 0), new("2016-01-02", 8, 3)],
+            await RatesApi.GetAsync(reader.Http, "ESBCN", "asia", "2016-01-01", "2016-01-02", minCommitSeq: seq));
+    }
+
+    [Fact]
+    public async Task Commit_of_another_silo_reaches_the_warm_lanes_within_seconds_without_min_commit_seq()
+    {
+        var reader = await StartAsync();
+        await TestData.LoadReferenceAsync(reader.Http);
+        var writer = await StartAsync();
+        var runtime = reader.Services.GetRequiredService<IGrainRuntime>();
+
+        await RatesApi.UploadAsync(reader.Http, "local", [("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30)]);
+        await WarmAsync(reader);
+        var activations = runtime.Statistics.Activations;
+
+        await RatesApi.UploadAsync(writer.Http, "remote", [
+            ("CNSGH", "NLRTM", "2016-01-01", 40),
+            ("CNNBO", "DEHAM", "2016-01-02", 1), ("CNNBO", "DEHAM", "2016-01-02", 2), ("CNNBO", "DEHAM", "2016-01-02", 3),
+        ]);
+
+        // The reader follows commits by LISTEN/NOTIFY, with a 1 s poll behind it.
+        List<RateDay> expected = [new("2016-01-01", 25, 4), new("2016-01-02", 2, 3)];
+        var clock = Stopwatch.StartNew();
+        List<RateDay> last = [];
+        var seen = await RatesApi.EventuallyAsync(
+            async () => (last = await RatesApi.GetAsync(reader.Http, "asia", "north_europe", "2016-01-01", "2016-01-02")).SequenceEqual(expected),
+            Deadline);
+
+        Assert.True(seen, $"after {clock.Elapsed.TotalSeconds:0.0} s the reader still answers {string.Join(", ", last)}");
+        Assert.Equal(activations, runtime.Statistics.Activations);
+        Assert.Equal([new("2016-01-01", 25, 4), new("2016-01-02", null, 0)], await RatesApi.GetAsync(reader.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
+    }
+
+    private async Task<SiloInstance> StartAsync(params string[] settings)
+    {
+        var silo = await SiloInstance.StartAsync(_database, settings);
+        _silos.Add(silo);
+        return silo;
+    }
+
+    /// <summary>Activates CNSGH -> NLRTM and every asia -> north_europe lane in the silo, and checks what they hold.</summary>
+    private static async Task WarmAsync(SiloInstance silo)
+    {
+        Assert.Equal([new("2016-01-01", 20, 3), new("2016-01-02", null, 0)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
+        Assert.Equal([new("2016-01-01", 20, 3), new("2016-01-02", null, 0)], await RatesApi.GetAsync(silo.Http, "asia", "north_europe", "2016-01-01", "2016-01-02"));
+        var runtime = silo.Services.GetRequiredService<IGrainRuntime>();
+        foreach (var (origin, destination) in new[] { ("CNSGH", "NLRTM"), ("CNSGH", "DEHAM"), ("CNNBO", "NLRTM"), ("CNNBO", "DEHAM") })
+        {
+            Assert.True(runtime.IsActive<IPriceGrain>(Lane(silo, origin, destination)), $"{origin} -> {destination} is not warm");
+        }
+    }
+
+    private static int Lane(SiloInstance silo, string origin, string destination)
+    {
+        var ports = silo.Services.GetRequiredService<ReferenceDataCache>().Current.PortsByCode;
+        return LaneKey.Of(ports[origin].Id, ports[destination].Id);
+    }
+}
