@@ -18,11 +18,17 @@ internal class GrainProxy : DispatchProxy
 
     internal GrainId Id => _id;
 
-    internal void Initialize(GrainRuntime runtime, GrainType type, GrainId id)
+    /// <summary>
+    /// A new reference of the same generated proxy type. MemberwiseClone copies the generated class's own fields
+    /// (its shared method table) without depending on their names, then this reference gets its identity.
+    /// </summary>
+    internal GrainProxy CloneFor(GrainRuntime runtime, GrainType type, GrainId id)
     {
-        _runtime = runtime;
-        _type = type;
-        _id = id;
+        var clone = (GrainProxy)MemberwiseClone();
+        clone._runtime = runtime;
+        clone._type = type;
+        clone._id = id;
+        return clone;
     }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)

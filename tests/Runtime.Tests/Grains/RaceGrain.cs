@@ -62,14 +62,14 @@ public sealed class RaceGrain(RaceMonitor monitor) : Grain, IRaceGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         monitor.Activating(GetPrimaryKeyLong());
-        await Task.Yield();
+        await Task.Delay(1, cancellationToken); // widen the window in which calls and a deactivation can collide
         _active = true;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _active = false;
-        await Task.Yield();
+        await Task.Delay(1, cancellationToken);
         monitor.Deactivated(GetPrimaryKeyLong());
     }
 
