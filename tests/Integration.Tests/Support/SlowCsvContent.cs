@@ -19,19 +19,22 @@ public sealed class SlowCsvContent : HttpContent
 
     public TaskCompletionSource Resume { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        await stream.WriteAsync(Encoding.UTF8.GetBytes("origin,destination,day,price\n"));
+        await stream.WriteAsync(Encoding.UTF8.GetBytes("origin,destination,day,price\n"), cancellationToken);
         for (var i = 0; i < _rows; i++)
         {
             if (i == _pauseAfter)
             {
-                await stream.FlushAsync();
+                await stream.FlushAsync(cancellationToken);
                 Paused.TrySetResult();
-                await Resume.Task;
+                await Resume.Task.WaitAsync(cancellationToken);
             }
 
-            await stream.WriteAsync(Encoding.UTF8.GetBytes($"CNSGH,NLRTM,2016-01-{(i % 28) + 1:00},{i + 1}\n"));
+            await stream.WriteAsync(Encoding.UTF8.GetBytes($"CNSGH,NLRTM,2016-01-{(i % 28) + 1:00},{i + 1}\n"), cancellationToken);
         }
     }
 
