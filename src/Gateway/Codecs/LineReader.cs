@@ -21,35 +21,50 @@ public static class LineReader
         {
             var read = await body.ReadAsync(cancellationToken);
             var buffer = read.Buffer;
-            while (TryTakeLine(ref buffer, read.IsCompleted, out var line))
+            var advanced = false;
+            try
             {
-                lineNumber++;
-                if (line.Length > MaxLineBytes)
+                while (TryTakeLine(ref buffer, read.IsCompleted, out var line))
                 {
-                    throw new MalformedBodyException($"line {lineNumber} is longer than {MaxLineBytes} bytes");
+                    lineNumber++;
+                    if (line.Length > MaxLineBytes)
+                    {
+                        throw new MalformedBodyException($"line {lineNumber} is longer than {MaxLineBytes} bytes");
+                    }
+
+                    if (scratch.Length < line.Length)
+                    {
+                        scratch = new byte[Math.Max((int)line.Length, scratch.Length * 2)];
+                    }
+
+                    line.CopyTo(scratch);
+                    var length = (int)line.Length;
+                    if (length > 0 && scratch[length - 1] == (byte)'\r')
+                    {
+                        length--;
+                    }
+
+                    yield return scratch.AsMemory(0, length);
                 }
 
-                if (scratch.Length < line.Length)
+                if (buffer.Length > MaxLineBytes)
                 {
-                    scratch = new byte[Math.Max((int)line.Length, scratch.Length * 2)];
+                    throw new MalformedBodyException($"line {lineNumber + 1} is longer than {MaxLineBytes} bytes");
                 }
 
-                line.CopyTo(scratch);
-                var length = (int)line.Length;
-                if (length > 0 && scratch[length - 1] == (byte)'\r')
+                body.AdvanceTo(buffer.Start, buffer.End);
+                advanced = true;
+            }
+            finally
+            {
+                // A consumer that stops early (or an error) must still hand the buffer back, or
+                // the server cannot drain the rest of the body and the connection breaks.
+                if (!advanced)
                 {
-                    length--;
+                    body.AdvanceTo(buffer.Start);
                 }
-
-                yield return scratch.AsMemory(0, length);
             }
 
-            if (buffer.Length > MaxLineBytes)
-            {
-                throw new MalformedBodyException($"line {lineNumber + 1} is longer than {MaxLineBytes} bytes");
-            }
-
-            body.AdvanceTo(buffer.Start, buffer.End);
             if (read.IsCompleted)
             {
                 yield break;

@@ -53,10 +53,11 @@ internal static class ReferenceEndpoints
             {
                 var names = fields.Select(f => f.ToLowerInvariant()).ToList();
                 positions = [.. columns.Select(c => names.IndexOf(c))];
-                if (positions.Any(p => p < 0))
+                var missing = columns.Where((_, i) => positions[i] < 0).ToList();
+                if (missing.Count > 0)
                 {
-                    return Problems.Status(StatusCodes.Status400BadRequest, "Malformed body",
-                        $"the CSV header must name the columns {string.Join(",", columns)}");
+                    return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the CSV header is incomplete; nothing was changed",
+                        [$"header: missing column(s) {string.Join(", ", missing)}; expected {string.Join(",", columns)}"]);
                 }
 
                 continue;
@@ -72,7 +73,8 @@ internal static class ReferenceEndpoints
 
         if (positions is null)
         {
-            return Problems.Status(StatusCodes.Status400BadRequest, "Malformed body", $"the body is empty: expected a CSV header {string.Join(",", columns)}");
+            return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the body is empty; nothing was changed",
+                [$"header: expected a CSV header {string.Join(",", columns)}"]);
         }
 
         if (errors.Count > 0)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Lanes;
+using PriceIngest.Grains.ReferenceData;
 using PriceIngest.Grains.Storage;
 using PriceIngest.Runtime;
 
@@ -18,6 +19,7 @@ namespace PriceIngest.Grains.Coherence;
 /// </summary>
 public sealed partial class CommitFeed(
     NpgsqlDataSource dataSource,
+    ReferenceDataCache reference,
     IGrainFactory grains,
     IGrainRuntime runtime,
     IOptions<CommitFeedOptions> options,
@@ -36,7 +38,11 @@ public sealed partial class CommitFeed(
     {
         lock (_gate)
         {
-            _local[commitSeq] = rows;
+            // If the poll already applied this commit from its segment, there is nothing to keep.
+            if (commitSeq > _watermark)
+            {
+                _local[commitSeq] = rows;
+            }
         }
 
         _wake.Release();
@@ -49,7 +55,7 @@ public sealed partial class CommitFeed(
     /// <summary>True once commit <paramref name="commitSeq"/> is applied here; false after <paramref name="timeout"/>.</summary>
     public async Task<bool> WaitForAsync(long commitSeq, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        TaskCompletionSource done;
+        (long, TaskCompletionSource) waiter;
         lock (_gate)
         {
             if (_watermark >= commitSeq)
@@ -57,19 +63,27 @@ public sealed partial class CommitFeed(
                 return true;
             }
 
-            done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((commitSeq, done));
+            waiter = (commitSeq, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            _waiters.Add(waiter);
         }
 
         _wake.Release();
         try
         {
-            await done.Task.WaitAsync(timeout, cancellationToken);
+            await waiter.Item2.Task.WaitAsync(timeout, cancellationToken);
             return true;
         }
         catch (TimeoutException)
         {
             return false;
+        }
+        finally
+        {
+            // A reader that gave up must not stay listed (a huge sequence would otherwise pile up).
+            lock (_gate)
+            {
+                _waiters.Remove(waiter);
+            }
         }
     }
 
@@ -93,6 +107,7 @@ public sealed partial class CommitFeed(
             try
             {
                 await _wake.WaitAsync(options.Value.PollInterval, stoppingToken);
+                await reference.ReloadIfChangedAsync(stoppingToken);
                 await CatchUpAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -202,6 +217,11 @@ public sealed partial class CommitFeed(
         lock (_gate)
         {
             Interlocked.Exchange(ref _watermark, seq);
+            foreach (var stale in _local.Keys.Where(k => k <= seq).ToList())
+            {
+                _local.Remove(stale);
+            }
+
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
                 if (_waiters[i].Seq <= seq)
@@ -221,7 +241,7 @@ public sealed partial class CommitFeed(
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
                 connection.Notification += (_, _) => _wake.Release();
-                await using (var listen = new NpgsqlCommand($"listen {SegmentWriter.CommitChannel}", connection))
+                await using (var listen = new NpgsqlCommand($"listen {SegmentWriter.CommitChannel}; listen {ReferenceDataCache.ChangeChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }

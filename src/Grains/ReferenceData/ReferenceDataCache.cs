@@ -3,20 +3,57 @@ using Npgsql;
 namespace PriceIngest.Grains.ReferenceData;
 
 /// <summary>
-/// The silo's copy of ports and regions. Reloaded after every change made through this process;
-/// batches validate against it instead of per-row foreign keys.
+/// The silo's copy of ports and regions; batches validate against it instead of per-row foreign
+/// keys. Every reference upload bumps <c>reference_version</c> (and NOTIFYs); each silo reloads
+/// when it sees a newer version, right after its own uploads and on the commit feed's poll.
 /// </summary>
-public sealed class ReferenceDataCache(NpgsqlDataSource dataSource)
+public sealed class ReferenceDataCache(NpgsqlDataSource dataSource) : IDisposable
 {
+    public const string ChangeChannel = "reference_changed";
+
+    // Reloads run one at a time, so a slow older read can never replace a newer snapshot.
+    private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile ReferenceSnapshot _current = ReferenceSnapshot.Empty;
+    private long _version = -1;
 
     public ReferenceSnapshot Current => _current;
 
+    /// <summary>Reloads when the database holds a newer version than this silo has.</summary>
+    public async Task ReloadIfChangedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select version from reference_version");
+        if ((long)(await command.ExecuteScalarAsync(cancellationToken))! != Interlocked.Read(ref _version))
+        {
+            await ReloadAsync(cancellationToken);
+        }
+    }
+
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        // Both lists from one snapshot so a port never points at a region we did not read.
+        await _reload.WaitAsync(cancellationToken);
+        try
+        {
+            await LoadAsync(cancellationToken);
+        }
+        finally
+        {
+            _reload.Release();
+        }
+    }
+
+    public void Dispose() => _reload.Dispose();
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        // Everything from one snapshot so a port never points at a region we did not read.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+
+        long version;
+        await using (var command = new NpgsqlCommand("select version from reference_version", connection, transaction))
+        {
+            version = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
 
         var regions = new List<Region>();
         await using (var command = new NpgsqlCommand("select slug, name, parent_slug from regions", connection, transaction))
@@ -40,5 +77,6 @@ public sealed class ReferenceDataCache(NpgsqlDataSource dataSource)
 
         await transaction.CommitAsync(cancellationToken);
         _current = new ReferenceSnapshot(ports, regions);
+        Interlocked.Exchange(ref _version, version);
     }
 }

@@ -53,6 +53,7 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await BumpVersionAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await cache.ReloadAsync(cancellationToken);
         return regions.Count;
@@ -113,9 +114,17 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await BumpVersionAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await cache.ReloadAsync(cancellationToken);
         return ports.Count;
+    }
+
+    private static async Task BumpVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "update reference_version set version = version + 1 returning pg_notify('reference_changed', version::text)", connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

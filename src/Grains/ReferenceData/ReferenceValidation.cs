@@ -45,7 +45,13 @@ internal static partial class ReferenceValidation
             }
         }
 
-        errors.AddRange(FindCycles(final));
+        var rowOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            rowOf.TryAdd(rows[i].Slug, i + 1);
+        }
+
+        errors.AddRange(FindCycles(final, rowOf));
         return errors;
     }
 
@@ -79,7 +85,7 @@ internal static partial class ReferenceValidation
         return errors;
     }
 
-    private static IEnumerable<string> FindCycles(Dictionary<string, string?> parents)
+    private static IEnumerable<string> FindCycles(Dictionary<string, string?> parents, Dictionary<string, int> rowOf)
     {
         var reported = new HashSet<string>(StringComparer.Ordinal);
         foreach (var start in parents.Keys)
@@ -93,7 +99,8 @@ internal static partial class ReferenceValidation
                     var cycle = path.Skip(path.IndexOf(slug)).Append(slug).ToList();
                     if (reported.Add(cycle.Min(StringComparer.Ordinal)!))
                     {
-                        yield return $"regions form a cycle: {string.Join(" -> ", cycle)}";
+                        var row = cycle.Where(rowOf.ContainsKey).Select(s => rowOf[s]).DefaultIfEmpty(0).Min();
+                        yield return $"row {row}: regions form a cycle: {string.Join(" -> ", cycle)}";
                     }
 
                     break;

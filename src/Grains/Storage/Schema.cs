@@ -79,5 +79,12 @@ internal static class Schema
                 execute format('alter table prices attach partition %I for values in (%s)', t, p_seg);
             end $fn$;
             """),
+        new(2, "reference data version, so every silo reloads ports and regions after any change", """
+            create table reference_version (
+                only_row bool primary key default true check (only_row),
+                version bigint not null
+            );
+            insert into reference_version values (true, 0);
+            """),
     ];
 }
