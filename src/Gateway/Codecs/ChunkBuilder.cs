@@ -23,17 +23,12 @@ public sealed class ChunkBuilder(int chunkSize)
 
     public bool IsFull => _count == _items.Length;
 
-    public void Add(PriceItem item)
-    {
-        _items[_count++] = item;
-        NextIndex++;
-    }
-
-    /// <summary>Adds an unparseable item; <paramref name="errors"/> must not be empty.</summary>
-    public void AddInvalid(IEnumerable<ItemError> errors)
+    /// <summary>Adds an item with the syntax errors found in it (fields that failed are null).</summary>
+    public void Add(PriceItem item, IEnumerable<ItemError> errors)
     {
         _errors.AddRange(errors);
-        Add(default);
+        _items[_count++] = item;
+        NextIndex++;
     }
 
     public string Intern(ReadOnlySpan<byte> utf8)

@@ -47,14 +47,7 @@ internal static class ItemFields
 
     public static void Finish(ChunkBuilder chunk, string? origin, string? destination, DateOnly? day, long? price, List<ItemError> errors)
     {
-        if (errors.Count == 0)
-        {
-            chunk.Add(new PriceItem(origin!, destination!, day!.Value, price!.Value));
-        }
-        else
-        {
-            chunk.AddInvalid(errors);
-            errors.Clear();
-        }
+        chunk.Add(new PriceItem(origin, destination, day, price), errors);
+        errors.Clear();
     }
 }

@@ -1,11 +1,11 @@
 namespace PriceIngest.Grains.Batches;
 
 /// <summary>
-/// One price as it arrives, already parsed syntactically. An item whose text could not be parsed
-/// travels as <c>default</c> (Origin is null) with its errors in <see cref="PriceChunk.Errors"/>,
-/// so indices stay stable and the grain still counts it.
+/// One price as it arrives, parsed syntactically. A field the codec could not read is null and its
+/// error travels in <see cref="PriceChunk.Errors"/>; the other fields are still checked, so a
+/// rejection names every problem of the item.
 /// </summary>
-public readonly record struct PriceItem(string Origin, string Destination, DateOnly Day, long Price)
+public readonly record struct PriceItem(string? Origin, string? Destination, DateOnly? Day, long? Price)
 {
-    public bool IsParsed => Origin is not null;
+    public bool IsComplete => Origin is not null && Destination is not null && Day.HasValue && Price.HasValue;
 }

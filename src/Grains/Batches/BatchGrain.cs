@@ -79,33 +79,29 @@ internal sealed partial class BatchGrain(
             return TooLargeAsync(upload, limits.MaxBatchItems);
         }
 
-        // Syntax errors (from the codec) and semantic ones are reported in item order.
+        // Syntax errors (from the codec) and semantic ones are reported together, in item order.
         var syntax = 0;
         var itemErrors = new List<ItemError>();
         for (var i = 0; i < chunk.Items.Length; i++)
         {
-            var item = chunk.Items[i];
-            if (!item.IsParsed)
+            var index = chunk.FirstIndex + i;
+            for (; syntax < chunk.Errors.Length && chunk.Errors[syntax].Index <= index; syntax++)
             {
-                upload.InvalidItems++;
-                for (; syntax < chunk.Errors.Length && chunk.Errors[syntax].Index <= chunk.FirstIndex + i; syntax++)
-                {
-                    Report(upload, chunk.Errors[syntax]);
-                }
-
-                continue;
+                itemErrors.Add(chunk.Errors[syntax]);
             }
 
-            var lane = upload.Validator.Validate(chunk.FirstIndex + i, item, itemErrors);
-            if (lane < 0)
+            var item = chunk.Items[i];
+            var lane = upload.Validator.Validate(index, item, itemErrors);
+            if (itemErrors.Count > 0)
             {
                 upload.InvalidItems++;
+                itemErrors.Sort(ItemValidator.FieldOrder);
                 itemErrors.ForEach(e => Report(upload, e));
                 itemErrors.Clear();
             }
             else if (upload.InvalidItems == 0)
             {
-                upload.Rows.Add(lane, item.Day, (int)item.Price);
+                upload.Rows.Add(lane, item.Day!.Value, (int)item.Price!.Value);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PriceIngest.Grains.Lanes;
 using PriceIngest.Grains.ReferenceData;
 
@@ -5,16 +6,21 @@ namespace PriceIngest.Grains.Batches;
 
 /// <summary>
 /// The semantic checks of one item against cached reference data and the configured window.
-/// Reports every failing field of the item, not only the first.
+/// Checks every field that parsed (the codec reported the others), so an item's rejection names
+/// all of its problems.
 /// </summary>
 internal sealed class ItemValidator(ReferenceSnapshot reference, IngestOptions options, DateOnly today)
 {
+    private static readonly string[] Fields = ["item", "origin", "destination", "day", "price"];
+
     private readonly DateOnly _lastDay = today.AddDays(options.MaxDaysAhead);
 
-    /// <summary>Returns the lane id, or -1 after adding the item's errors to <paramref name="errors"/>.</summary>
+    /// <summary>Orders one item's errors as its fields are ordered.</summary>
+    public static Comparison<ItemError> FieldOrder { get; } = (a, b) => Array.IndexOf(Fields, a.Field).CompareTo(Array.IndexOf(Fields, b.Field));
+
+    /// <summary>Returns the lane id when the item is valid and <paramref name="errors"/> is empty; adds its errors otherwise.</summary>
     public int Validate(long index, in PriceItem item, List<ItemError> errors)
     {
-        var before = errors.Count;
         var origin = Port(index, "origin", item.Origin, errors);
         var destination = Port(index, "destination", item.Destination, errors);
         if (origin is not null && destination is not null && origin.Id == destination.Id)
@@ -22,23 +28,28 @@ internal sealed class ItemValidator(ReferenceSnapshot reference, IngestOptions o
             errors.Add(new(index, "destination", item.Destination, "destination is the same port as origin"));
         }
 
-        if (item.Day < options.MinDay || item.Day > _lastDay)
+        if (item.Day is { } day && (day < options.MinDay || day > _lastDay))
         {
-            errors.Add(new(index, "day", item.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            errors.Add(new(index, "day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 $"day must be between {options.MinDay:yyyy-MM-dd} and {_lastDay:yyyy-MM-dd}"));
         }
 
-        if (item.Price < 1 || item.Price > options.MaxPrice)
+        if (item.Price is { } price && (price < 1 || price > options.MaxPrice))
         {
-            errors.Add(new(index, "price", item.Price.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            errors.Add(new(index, "price", price.ToString(CultureInfo.InvariantCulture),
                 $"price must be a whole number of USD from 1 to {options.MaxPrice}"));
         }
 
-        return errors.Count == before ? LaneKey.Of(origin!.Id, destination!.Id) : -1;
+        return origin is not null && destination is not null ? LaneKey.Of(origin.Id, destination.Id) : -1;
     }
 
-    private Port? Port(long index, string field, string code, List<ItemError> errors)
+    private Port? Port(long index, string field, string? code, List<ItemError> errors)
     {
+        if (code is null)
+        {
+            return null;
+        }
+
         if (reference.PortsByCode.TryGetValue(code, out var port))
         {
             return port;

@@ -86,13 +86,26 @@ public sealed class SampleDataGenerator(SampleDataOptions options)
     {
         var ports = Ports();
         var random = new Random(options.Seed + 1);
-        var lanes = new HashSet<(int, int)>();
+        // Every pair of the well-known ports first, so the documented examples always have data.
+        var known = Areas.SelectMany(a => a.Known).ToHashSet(StringComparer.Ordinal);
+        var knownIndexes = Enumerable.Range(0, ports.Count).Where(i => known.Contains(ports[i].Code)).ToList();
+        var lanes = new List<(int, int)>();
+        var seen = new HashSet<(int, int)>();
+        foreach (var origin in knownIndexes)
+        {
+            foreach (var destination in knownIndexes.Where(d => d != origin && lanes.Count < options.Lanes))
+            {
+                seen.Add((origin, destination));
+                lanes.Add((origin, destination));
+            }
+        }
+
         var maxLanes = ports.Count * (ports.Count - 1);
         while (lanes.Count < Math.Min(options.Lanes, maxLanes))
         {
             var origin = random.Next(ports.Count);
             var destination = random.Next(ports.Count);
-            if (origin != destination)
+            if (origin != destination && seen.Add((origin, destination)))
             {
                 lanes.Add((origin, destination));
             }

@@ -1,0 +1,21 @@
+using System.Buffers;
+
+namespace PriceIngest.Grpc.Core;
+
+/// <summary>
+/// Turns messages into bytes and back. Serialization writes into a span of exactly the computed
+/// size, and deserialization reads a (possibly multi-segment) buffer, so neither copies a message.
+/// </summary>
+public sealed class Marshaller<T>(
+    Func<T, int> calculateSize,
+    SpanAction<T> serialize,
+    Func<ReadOnlySequence<byte>, T> deserialize)
+{
+    public delegate void SpanAction<in TMessage>(TMessage message, Span<byte> destination);
+
+    public int CalculateSize(T message) => calculateSize(message);
+
+    public void Serialize(T message, Span<byte> destination) => serialize(message, destination);
+
+    public T Deserialize(ReadOnlySequence<byte> payload) => deserialize(payload);
+}
