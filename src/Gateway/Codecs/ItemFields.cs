@@ -22,6 +22,15 @@ internal static class ItemFields
 
     public static DateOnly? Day(long index, ReadOnlySpan<byte> text, List<ItemError> errors)
     {
+        // Fast path for the canonical 10-byte form; anything else goes through the strict parser.
+        var t = text.Trim(" \t"u8);
+        if (t.Length == 10 && t[4] == (byte)'-' && t[7] == (byte)'-'
+            && Digits(t[..4], out var year) && Digits(t.Slice(5, 2), out var month) && Digits(t.Slice(8, 2), out var dayOfMonth)
+            && year >= 1 && month is >= 1 and <= 12 && dayOfMonth >= 1 && dayOfMonth <= DateTime.DaysInMonth(year, month))
+        {
+            return new DateOnly(year, month, dayOfMonth);
+        }
+
         var value = Encoding.UTF8.GetString(text).Trim();
         if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
@@ -30,6 +39,22 @@ internal static class ItemFields
 
         errors.Add(new(index, "day", value, value.Length == 0 ? "day is missing" : "day is not a real date in YYYY-MM-DD form"));
         return null;
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> text, out int value)
+    {
+        value = 0;
+        foreach (var b in text)
+        {
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            value = (value * 10) + (b - '0');
+        }
+
+        return true;
     }
 
     public static long? Price(long index, ReadOnlySpan<byte> text, List<ItemError> errors)
