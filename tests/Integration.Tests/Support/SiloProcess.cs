@@ -314,7 +314,7 @@ public static class LocalPostgresProcesses
     /// or whose working directory is inside it: a postmaster (<c>postgres -D dir</c>) and its children,
     /// which all run with the data folder as working directory.
     /// </summary>
-    public static IReadOnlyList<string> Find(string dataDirectory)
+    public static IReadOnlyList<string> Find(string dataDirectory, int? exceptPid = null)
     {
         var folder = Path.GetFullPath(dataDirectory).TrimEnd('/');
         var found = new List<string>();
@@ -325,7 +325,7 @@ public static class LocalPostgresProcesses
 
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId || pid == exceptPid)
             {
                 continue;
             }
