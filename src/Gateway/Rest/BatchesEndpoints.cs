@@ -67,6 +67,10 @@ internal static partial class BatchesEndpoints
         {
             return Problems.Status(StatusCodes.Status409Conflict, "Batch in progress", e.Message);
         }
+        catch (UploadExpiredException e)
+        {
+            return Problems.Status(StatusCodes.Status408RequestTimeout, "Upload expired", e.Message);
+        }
         catch (BatchTooLargeException e)
         {
             return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Batch too large", e.Message);

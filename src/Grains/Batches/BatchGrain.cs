@@ -14,7 +14,8 @@ namespace PriceIngest.Grains.Batches;
 /// streams in; the first invalid item stops staging (the batch is lost anyway) but every item is
 /// still checked so the rejection can count them all.
 /// </summary>
-[GrainIdleAge(120)]
+// Idle means no chunk arrived for this long: an upload stalled that long is aborted.
+[GrainIdleAge(600)]
 internal sealed partial class BatchGrain(
     NpgsqlDataSource dataSource,
     ReferenceDataCache reference,
@@ -183,7 +184,7 @@ internal sealed partial class BatchGrain(
     private Upload Current(Guid uploadToken) =>
         _upload is { } upload && upload.Token == uploadToken
             ? upload
-            : throw new InvalidOperationException($"no upload of batch '{BatchId}' is open with that token");
+            : throw new UploadExpiredException(BatchId);
 
     private void Report(Upload upload, ItemError error)
     {
