@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PriceIngest.EmbeddedPostgres;
 using PriceIngest.Silo.Hosting;
 using PriceIngest.Silo.LocalMode;
@@ -12,21 +13,44 @@ var connectionString = configuration.GetConnectionString("Prices");
 using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
 var logger = loggerFactory.CreateLogger("PriceIngest.Silo");
 
-PostgresServer? embedded = null;
-if (string.IsNullOrWhiteSpace(connectionString))
+// Until the host runs (it then handles signals itself), Ctrl+C or SIGTERM cancels start-up, and
+// the finally block below still stops a PostgreSQL we started.
+using var startup = new CancellationTokenSource();
+var started = false;
+void CancelStartup(PosixSignalContext context)
 {
-    var dataDirectory = configuration["Silo:DataDirectory"] ?? new SiloOptions().DataDirectory;
-    embedded = await LocalPostgres.StartAsync(dataDirectory, logger, CancellationToken.None);
-    connectionString = embedded.ConnectionString;
+    if (!started)
+    {
+        context.Cancel = true;
+        startup.Cancel();
+    }
 }
 
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, CancelStartup);
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, CancelStartup);
+
+PostgresServer? embedded = null;
 try
 {
+    if (string.IsNullOrWhiteSpace(connectionString))
+    {
+        var dataDirectory = configuration["Silo:DataDirectory"] ?? new SiloOptions().DataDirectory;
+        embedded = await LocalPostgres.StartAsync(dataDirectory, logger, startup.Token);
+        connectionString = embedded.ConnectionString;
+    }
+
     var app = SiloApp.Build(args, connectionString, localMode: embedded is not null);
-    await app.StartAsync();
-    LocalModeBanner.Print(app, embedded);
-    await app.WaitForShutdownAsync();
-    await app.DisposeAsync();
+    await using (app)
+    {
+        await app.StartAsync(startup.Token);
+        started = true;
+        LocalModeBanner.Print(app, embedded);
+        await app.WaitForShutdownAsync();
+    }
+}
+catch (OperationCanceledException) when (startup.IsCancellationRequested)
+{
+    Console.WriteLine("Start-up cancelled.");
 }
 finally
 {

@@ -129,12 +129,15 @@ internal sealed partial class BatchGrain(
                     [.. upload.Errors], problem, upload.ReceivedAt, time.GetUtcNow());
                 await BatchStore.MarkFinishedAsync(upload.LockConnection, rejected, cancellationToken);
                 LogRejected(logger, BatchId, upload.Items, upload.InvalidItems, problem);
-                return rejected;
+                return await BatchStore.ReadAsync(upload.LockConnection, BatchId, cancellationToken) ?? rejected;
             }
 
             upload.Rows.Sort();
             var commitSeq = await SegmentWriter.CommitAsync(upload.LockConnection, BatchId, upload.Header.Source, upload.Rows, cancellationToken);
-            _committed = new BatchOutcome(BatchId, BatchState.Committed, upload.Items, commitSeq, 0, [], null, upload.ReceivedAt, time.GetUtcNow());
+
+            // Read back what was recorded, so this silo reports exactly what any other silo would.
+            _committed = await BatchStore.ReadAsync(upload.LockConnection, BatchId, CancellationToken.None)
+                ?? throw new InvalidOperationException($"batch '{BatchId}' committed but its record is missing");
             LogCommitted(logger, BatchId, upload.Items, commitSeq);
 
             // The caller's next read in this silo must see the batch: apply it to the cached lanes now.

@@ -13,6 +13,7 @@ namespace PriceIngest.Grains.SampleData;
 /// through the same services a client uses (reference upload, then one batch).
 /// </summary>
 public sealed partial class SampleDataSeeder(
+    Npgsql.NpgsqlDataSource dataSource,
     ReferenceDataCache reference,
     IReferenceDataService referenceData,
     IIngestService ingest,
@@ -23,7 +24,7 @@ public sealed partial class SampleDataSeeder(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (reference.Current.PortsByCode.Count > 0)
+        if (!await NeedsSeedAsync(cancellationToken))
         {
             return;
         }
@@ -39,6 +40,28 @@ public sealed partial class SampleDataSeeder(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Seeds an empty database, and finishes a seed that was interrupted (only sample ports, no
+    /// committed batch yet). Never touches a database that holds anything of a user's.
+    /// </summary>
+    private async Task<bool> NeedsSeedAsync(CancellationToken cancellationToken)
+    {
+        var ports = reference.Current.PortsByCode.Keys;
+        if (ports.Length == 0)
+        {
+            return true;
+        }
+
+        var sample = new SampleDataGenerator(options).Ports().Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+        if (!ports.All(sample.Contains))
+        {
+            return false;
+        }
+
+        await using var command = dataSource.CreateCommand("select not exists (select 1 from batches where state = 'committed')");
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     private static async IAsyncEnumerable<PriceChunk> Chunks(SampleDataGenerator generator, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -73,7 +73,7 @@ internal static class BatchStore
         await using var command = new NpgsqlCommand("""
             insert into batches (id, state, source) values ($1, 'receiving', $2)
             on conflict (id) do update set state = 'receiving', source = excluded.source, items = 0, invalid_items = 0,
-                errors = null, reason = null, received_at = now(), finished_at = null
+                errors = null, reason = null, received_at = clock_timestamp(), finished_at = null
             where batches.state <> 'committed'
             """, connection);
         command.Parameters.Add(new() { Value = batchId });
@@ -86,7 +86,7 @@ internal static class BatchStore
     {
         await using var command = new NpgsqlCommand("""
             insert into batches (id, state, items, invalid_items, errors, reason, finished_at)
-            values ($1, $2, $3, $4, $5, $6, now())
+            values ($1, $2, $3, $4, $5, $6, clock_timestamp())
             on conflict (id) do update set state = excluded.state, items = excluded.items,
                 invalid_items = excluded.invalid_items, errors = excluded.errors, reason = excluded.reason,
                 finished_at = excluded.finished_at

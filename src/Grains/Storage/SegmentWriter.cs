@@ -46,7 +46,7 @@ internal static class SegmentWriter
         await using var finish = new NpgsqlCommand("""
             with c as (update commit_counter set seq = seq + 1 returning seq)
             insert into batches (id, state, source, items, commit_seq, seg, finished_at)
-            select $1, 'committed', $2, $3, c.seq, $4, now() from c
+            select $1, 'committed', $2, $3, c.seq, $4, clock_timestamp() from c
             on conflict (id) do update set
                 state = 'committed', source = excluded.source, items = excluded.items, invalid_items = 0,
                 errors = null, reason = null, commit_seq = excluded.commit_seq, seg = excluded.seg,
