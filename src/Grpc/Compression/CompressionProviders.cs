@@ -9,7 +9,7 @@ public sealed class CompressionProviders
     {
         ArgumentNullException.ThrowIfNull(providers);
         _byName = providers.ToDictionary(p => p.EncodingName, StringComparer.OrdinalIgnoreCase);
-        AcceptEncoding = string.Join(",", new[] { "identity" }.Concat(_byName.Keys));
+        AcceptEncoding = string.Join(",", _byName.Keys.Prepend("identity"));
     }
 
     public static CompressionProviders Default { get; } = new([new GzipCompressionProvider(), new DeflateCompressionProvider()]);

@@ -8,11 +8,9 @@ namespace PriceIngest.Grpc.Core;
 /// </summary>
 public sealed class Marshaller<T>(
     Func<T, int> calculateSize,
-    SpanAction<T> serialize,
+    MessageSerializer<T> serialize,
     Func<ReadOnlySequence<byte>, T> deserialize)
 {
-    public delegate void SpanAction<in TMessage>(TMessage message, Span<byte> destination);
-
     public int CalculateSize(T message) => calculateSize(message);
 
     public void Serialize(T message, Span<byte> destination) => serialize(message, destination);
