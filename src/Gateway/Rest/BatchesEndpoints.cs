@@ -18,16 +18,21 @@ internal static partial class BatchesEndpoints
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
     private static partial Regex BatchId();
 
-    public static async Task<IResult> PostAsync(HttpContext context, IIngestService ingest, IOptions<RestOptions> options)
+    /// <summary>The batch id from <c>?id=</c>, generated when absent; null (with a problem) when malformed.</summary>
+    public static string? ReadBatchId(HttpContext context, out IResult? problem)
     {
         var id = context.Request.Query["id"].ToString();
-        if (id.Length == 0)
+        problem = id.Length == 0 || BatchId().IsMatch(id)
+            ? null
+            : Problems.BadParameter("id", "id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
+        return problem is not null ? null : id.Length == 0 ? Guid.NewGuid().ToString("N") : id;
+    }
+
+    public static async Task<IResult> PostAsync(HttpContext context, IIngestService ingest, IOptions<RestOptions> options)
+    {
+        if (ReadBatchId(context, out var problem) is not { } id)
         {
-            id = Guid.NewGuid().ToString("N");
-        }
-        else if (!BatchId().IsMatch(id))
-        {
-            return Problems.BadParameter("id", "id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
+            return problem!;
         }
 
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Services;
 
@@ -14,8 +15,13 @@ namespace PriceIngest.Gateway.Rest;
 /// </summary>
 internal static class PricesEndpoint
 {
-    public static async Task<IResult> PostAsync(HttpContext context, IIngestService ingest)
+    public static async Task<IResult> PostAsync(HttpContext context, IIngestService ingest, IOptions<RestOptions> options)
     {
+        if (BatchesEndpoints.ReadBatchId(context, out var problem) is not { } id)
+        {
+            return problem!;
+        }
+
         PriceRangeJson? body;
         try
         {
@@ -54,6 +60,11 @@ internal static class PricesEndpoint
             return Problems.BadParameter("date_from", "date_from is after date_to");
         }
 
+        if (to.DayNumber - from.DayNumber + 1 > options.Value.MaxPriceRangeDays)
+        {
+            return Problems.BadParameter("date_to", $"the range has more than {options.Value.MaxPriceRangeDays} days (Rest:MaxPriceRangeDays)");
+        }
+
         if (body.Price is not { } price)
         {
             return Problems.BadParameter("price", "price is required and must be a whole number");
@@ -62,7 +73,6 @@ internal static class PricesEndpoint
         var items = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1)
             .Select(i => new PriceItem(body.OriginCode!.Trim(), body.DestinationCode!.Trim(), from.AddDays(i), price))
             .ToImmutableArray();
-        var id = context.Request.Query["id"] is { Count: > 0 } given ? given.ToString() : Guid.NewGuid().ToString("N");
         return await BatchesEndpoints.UploadAsync(ingest, new BatchHeader(id, "POST /prices", items.Length),
             One(new PriceChunk(0, items, [])), context.RequestAborted);
     }

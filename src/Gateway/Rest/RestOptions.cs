@@ -15,6 +15,10 @@ public sealed class RestOptions
     [Range(1, 1_000_000)]
     public int ChunkItems { get; set; } = 8_192;
 
+    /// <summary>Longest date range of one <c>POST /prices</c> (one item per day). Default 3,660 days.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxPriceRangeDays { get; set; } = 3_660;
+
     /// <summary>Largest reference-data (ports, regions) body in bytes. Default 16 MiB.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxReferenceBodyBytes { get; set; } = 16 << 20;

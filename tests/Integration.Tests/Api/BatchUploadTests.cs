@@ -204,6 +204,25 @@ public sealed class BatchUploadTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Contains("destination_code", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Single_price_upload_with_a_bad_id_or_an_overlong_range_is_400_and_writes_nothing()
+    {
+        var badId = await Http.PostAsJsonAsync("/prices?id=no%20spaces", new
+        {
+            date_from = "2016-01-01", date_to = "2016-01-02", origin_code = "CNSGH", destination_code = "NLRTM", price = 5,
+        });
+        var tooLong = await Http.PostAsJsonAsync("/prices", new
+        {
+            date_from = "0001-01-01", date_to = "9999-12-31", origin_code = "CNSGH", destination_code = "NLRTM", price = 5,
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
+        Assert.Contains("\"parameter\":\"id\"", await badId.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("\"parameter\":\"date_to\"", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
     private async Task WaitForStateAsync(string id, string state)
     {
         for (var i = 0; i < 300; i++)
