@@ -21,6 +21,7 @@ internal sealed partial class BatchGrain(
     ReferenceDataCache reference,
     CommitFeed commits,
     IOptions<IngestOptions> options,
+    IngestMetrics metrics,
     TimeProvider time,
     ILogger<BatchGrain> logger) : Grain, IBatchGrain
 {
@@ -129,16 +130,23 @@ internal sealed partial class BatchGrain(
                     [.. upload.Errors], problem, upload.ReceivedAt, time.GetUtcNow());
                 await BatchStore.MarkFinishedAsync(upload.LockConnection, rejected, cancellationToken);
                 LogRejected(logger, BatchId, upload.Items, upload.InvalidItems, problem);
+                metrics.Finished(BatchState.Rejected, upload.Items);
                 return await BatchStore.ReadAsync(upload.LockConnection, BatchId, cancellationToken) ?? rejected;
             }
 
+            var received = upload.Started.Elapsed;
+            var sorting = System.Diagnostics.Stopwatch.GetTimestamp();
             upload.Rows.Sort();
-            var commitSeq = await SegmentWriter.CommitAsync(upload.LockConnection, BatchId, upload.Header.Source, upload.Rows, cancellationToken);
+            var sorted = System.Diagnostics.Stopwatch.GetElapsedTime(sorting);
+            var (commitSeq, timings) = await SegmentWriter.CommitAsync(upload.LockConnection, BatchId, upload.Header.Source, upload.Rows, cancellationToken);
+            RecordPhases(received, sorted, timings);
 
             // Read back what was recorded, so this silo reports exactly what any other silo would.
             _committed = await BatchStore.ReadAsync(upload.LockConnection, BatchId, CancellationToken.None)
                 ?? throw new InvalidOperationException($"batch '{BatchId}' committed but its record is missing");
-            LogCommitted(logger, BatchId, upload.Items, commitSeq);
+            metrics.Finished(BatchState.Committed, upload.Items);
+            LogCommitted(logger, BatchId, upload.Items, commitSeq, received.TotalSeconds, sorted.TotalSeconds,
+                timings.Copy.TotalSeconds, timings.Index.TotalSeconds, timings.Commit.TotalSeconds);
 
             // The caller's next read in this silo must see the batch: apply it to the cached lanes now.
             await commits.ApplyLocalAsync(commitSeq, upload.Rows);
@@ -147,6 +155,7 @@ internal sealed partial class BatchGrain(
         catch (Exception e) when (_committed is null)
         {
             await RecordAbortAsync(upload, $"the commit failed: {Describe(e)}; nothing was written");
+            metrics.Finished(BatchState.Aborted, upload.Items);
             throw;
         }
         finally
@@ -182,6 +191,15 @@ internal sealed partial class BatchGrain(
             await RecordAbortAsync(upload, "the silo stopped before the upload finished");
             await EndAsync(upload);
         }
+    }
+
+    private void RecordPhases(TimeSpan received, TimeSpan sorted, CommitTimings timings)
+    {
+        metrics.Phase("receive", received);
+        metrics.Phase("sort", sorted);
+        metrics.Phase("copy", timings.Copy);
+        metrics.Phase("index", timings.Index);
+        metrics.Phase("commit", timings.Commit);
     }
 
     private Upload Current(Guid uploadToken) =>
@@ -266,8 +284,9 @@ internal sealed partial class BatchGrain(
     [LoggerMessage(EventId = 2100, Level = LogLevel.Debug, Message = "Batch {BatchId} started receiving")]
     private static partial void LogStarted(ILogger logger, string batchId);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Batch {BatchId} committed: {Items} items, commit {CommitSeq}")]
-    private static partial void LogCommitted(ILogger logger, string batchId, long items, long commitSeq);
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information,
+        Message = "Batch {BatchId} committed: {Items} items, commit {CommitSeq} (receive {Receive:F3} s, sort {Sort:F3} s, copy {Copy:F3} s, index+attach {Index:F3} s, commit {Commit:F3} s)")]
+    private static partial void LogCommitted(ILogger logger, string batchId, long items, long commitSeq, double receive, double sort, double copy, double index, double commit);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Batch {BatchId} rejected: {Items} items, {InvalidItems} invalid: {Reason}")]
     private static partial void LogRejected(ILogger logger, string batchId, long items, long invalidItems, string reason);

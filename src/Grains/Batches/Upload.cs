@@ -23,4 +23,7 @@ internal sealed class Upload(Guid token, BatchHeader header, NpgsqlConnection lo
     public long InvalidItems { get; set; }
 
     public DateTimeOffset ReceivedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Measures the receive phase (start of upload to commit request).</summary>
+    public System.Diagnostics.Stopwatch Started { get; } = System.Diagnostics.Stopwatch.StartNew();
 }

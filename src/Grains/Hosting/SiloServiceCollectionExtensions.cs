@@ -28,6 +28,8 @@ public static class SiloServiceCollectionExtensions
         services.AddOptions<RatesOptions>().Bind(configuration.GetSection(RatesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CommitFeedOptions>().Bind(configuration.GetSection(CommitFeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddMetrics();
+        services.AddSingleton<IngestMetrics>();
         services.AddSingleton<Migrator>();
         services.AddSingleton<ReferenceDataCache>();
         services.AddSingleton<StorageInitializer>();

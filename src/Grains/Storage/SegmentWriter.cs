@@ -19,9 +19,10 @@ internal static class SegmentWriter
 
     private const int RowBytes = 2 + (3 * 8);
 
-    public static async Task<long> CommitAsync(
+    public static async Task<(long CommitSeq, CommitTimings Timings)> CommitAsync(
         NpgsqlConnection connection, string batchId, string? source, StagedRows rows, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         int segment;
@@ -35,12 +36,15 @@ internal static class SegmentWriter
         }
 
         await CopyAsync(connection, table, rows, cancellationToken);
+        var copied = System.Diagnostics.Stopwatch.GetTimestamp();
 
         await using (var attach = new NpgsqlCommand("select attach_price_segment($1)", connection, transaction))
         {
             attach.Parameters.Add(new() { Value = segment });
             await attach.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        var indexed = System.Diagnostics.Stopwatch.GetTimestamp();
 
         // Last, so the counter's row lock is held only for the instant before COMMIT.
         await using var finish = new NpgsqlCommand("""
@@ -61,7 +65,11 @@ internal static class SegmentWriter
 
         // Not cancellable: once COMMIT is sent, the caller must learn the real outcome.
         await transaction.CommitAsync(CancellationToken.None);
-        return commitSeq;
+        var timings = new CommitTimings(
+            System.Diagnostics.Stopwatch.GetElapsedTime(started, copied),
+            System.Diagnostics.Stopwatch.GetElapsedTime(copied, indexed),
+            System.Diagnostics.Stopwatch.GetElapsedTime(indexed));
+        return (commitSeq, timings);
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, string table, StagedRows rows, CancellationToken cancellationToken)

@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+
+namespace PriceIngest.Grains.Batches;
+
+/// <summary>
+/// What the write side reports (meter "PriceIngest.Ingest"): batches by outcome, items committed,
+/// and how long each phase of a commit takes, so an operator sees where ingest time goes.
+/// </summary>
+public sealed class IngestMetrics
+{
+    public const string MeterName = "PriceIngest.Ingest";
+
+    private readonly Counter<long> _batches;
+    private readonly Counter<long> _items;
+    private readonly Histogram<double> _phase;
+
+    public IngestMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _batches = meter.CreateCounter<long>("priceingest.batches", "{batch}", "Batches finished, by outcome");
+        _items = meter.CreateCounter<long>("priceingest.batch.items", "{item}", "Items of committed batches");
+        _phase = meter.CreateHistogram<double>("priceingest.batch.phase.duration", "s", "Duration of each phase of a batch (receive, sort, copy, index, commit)");
+    }
+
+    public void Finished(BatchState state, long items)
+    {
+        _batches.Add(1, new KeyValuePair<string, object?>("outcome", state.ToString().ToLowerInvariant()));
+        if (state == BatchState.Committed)
+        {
+            _items.Add(items);
+        }
+    }
+
+    public void Phase(string phase, TimeSpan duration) =>
+        _phase.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("phase", phase));
+}
