@@ -13,4 +13,7 @@ public interface IPriceGrain : IGrainWithIntegerKey
 
     /// <summary>Applies one commit's additions to this lane; ignored when the load already saw that commit.</summary>
     Task ApplyAsync(LaneDelta delta);
+
+    /// <summary>Reads the lane again from PostgreSQL (when a commit's own rows can no longer be told apart).</summary>
+    Task ReloadAsync();
 }

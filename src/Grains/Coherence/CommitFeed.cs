@@ -145,10 +145,38 @@ public sealed partial class CommitFeed(
                 _local.Remove(seq, out rows);
             }
 
-            var deltas = rows is not null ? FromRows(seq, rows) : await FromSegmentAsync(seq, segment, cancellationToken);
-            await Task.WhenAll(deltas.Select(d => grains.GetGrain<IPriceGrain>(d.Lane).ApplyAsync(d.Delta)));
+            if (rows is not null)
+            {
+                await ApplyAsync(FromRows(seq, rows));
+            }
+            else
+            {
+                var deltas = await FromSegmentAsync(seq, segment, cancellationToken);
+
+                // Checked after the read: if the segment was not merged by now, the read saw all of it.
+                if (await WasMergedAsync(segment, cancellationToken))
+                {
+                    LogSegmentMerged(logger, seq, segment);
+                    await Task.WhenAll(runtime.ActiveKeys<IPriceGrain>().Select(lane => grains.GetGrain<IPriceGrain>(lane).ReloadAsync()));
+                }
+                else
+                {
+                    await ApplyAsync(deltas);
+                }
+            }
+
             Advance(seq);
         }
+    }
+
+    private Task ApplyAsync(List<(int Lane, LaneDelta Delta)> deltas) =>
+        Task.WhenAll(deltas.Select(d => grains.GetGrain<IPriceGrain>(d.Lane).ApplyAsync(d.Delta)));
+
+    private async Task<bool> WasMergedAsync(int segment, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select exists (select 1 from segments where seg = $1 and merged_into is not null)");
+        command.Parameters.Add(new() { Value = segment });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private List<(int Lane, LaneDelta Delta)> FromRows(long seq, StagedRows rows)
@@ -275,6 +303,10 @@ public sealed partial class CommitFeed(
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Listening for commit notifications failed; polling until reconnected")]
     private static partial void LogListenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning,
+        Message = "Commit {CommitSeq}'s segment {Segment} was merged before this silo applied it; reloading every cached lane")]
+    private static partial void LogSegmentMerged(ILogger logger, long commitSeq, int segment);
 
     [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Commit {CommitSeq} was not applied to this silo's caches in time; the poll will apply it")]
     private static partial void LogLocalApplyLate(ILogger logger, long commitSeq);

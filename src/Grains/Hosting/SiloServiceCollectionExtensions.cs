@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Coherence;
+using PriceIngest.Grains.Compaction;
 using PriceIngest.Grains.Lanes;
 using PriceIngest.Grains.Rates;
 using PriceIngest.Grains.ReferenceData;
@@ -43,6 +44,10 @@ public static class SiloServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<LaneLoader>());
         services.AddSingleton<CommitFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<CommitFeed>());
+
+        services.AddOptions<SegmentMergeOptions>().Bind(configuration.GetSection(SegmentMergeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SegmentMerger>();
+        services.AddHostedService(sp => sp.GetRequiredService<SegmentMerger>());
 
         services.AddSingleton<IReferenceDataService, ReferenceDataService>();
         services.AddSingleton<IRatesService, LocalRatesService>();

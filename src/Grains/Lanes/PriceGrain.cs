@@ -18,7 +18,11 @@ internal sealed class PriceGrain(LaneLoader loader) : Grain, IPriceGrain
     private int[] _counts = [];
     private long _appliedSeq;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    public Task ReloadAsync() => LoadAsync(CancellationToken.None);
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var loaded = await loader.LoadAsync((int)GetPrimaryKeyLong()).WaitAsync(cancellationToken);
         (_firstDay, _sums, _counts, _appliedSeq) = (loaded.FirstDayNumber, loaded.Sums, loaded.Counts, loaded.Seq);

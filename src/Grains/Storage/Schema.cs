@@ -86,5 +86,39 @@ internal static class Schema
             );
             insert into reference_version values (true, 0);
             """),
+        new(3, "segment bookkeeping for background merges", """
+            create table segments (
+                seg int primary key,
+                rows bigint not null,
+                created_at timestamptz not null default now(),
+                merged_into int
+            );
+            insert into segments (seg, rows, created_at)
+            select seg, items, coalesce(finished_at, received_at) from batches where state = 'committed' and seg is not null;
+
+            create function fill_price_segment(p_new int, p_old int[]) returns bigint
+            language plpgsql as $fn$
+            declare n bigint;
+            begin
+                execute format('insert into %I (lane, day, price) select lane, day, price from prices where seg = any($1) order by lane, day',
+                    'prices_s' || p_new) using p_old;
+                get diagnostics n = row_count;
+                return n;
+            end $fn$;
+
+            -- Swaps merged segments for the new one: the only step that blocks readers (an
+            -- ACCESS EXCLUSIVE lock on prices for the detach), so it runs last and briefly.
+            create function swap_price_segments(p_new int, p_old int[]) returns void
+            language plpgsql as $fn$
+            declare s int;
+            begin
+                execute format('create index on %I (lane, day) include (price)', 'prices_s' || p_new);
+                foreach s in array p_old loop
+                    execute format('alter table prices detach partition %I', 'prices_s' || s);
+                    execute format('drop table %I', 'prices_s' || s);
+                end loop;
+                execute format('alter table prices attach partition %I for values in (%s)', 'prices_s' || p_new, p_new);
+            end $fn$;
+            """),
     ];
 }

@@ -38,9 +38,13 @@ internal static class SegmentWriter
         await CopyAsync(connection, table, rows, cancellationToken);
         var copied = System.Diagnostics.Stopwatch.GetTimestamp();
 
-        await using (var attach = new NpgsqlCommand("select attach_price_segment($1)", connection, transaction))
+        await using (var attach = new NpgsqlCommand("""
+            with attached as (select attach_price_segment($1))
+            insert into segments (seg, rows) select $1, $2 from attached
+            """, connection, transaction))
         {
             attach.Parameters.Add(new() { Value = segment });
+            attach.Parameters.Add(new() { Value = (long)rows.Count });
             await attach.ExecuteNonQueryAsync(cancellationToken);
         }
 
