@@ -25,7 +25,7 @@ public sealed class AtomicityTests(PostgresFixture postgres) : IAsyncLifetime
 
     [Theory]
     [InlineData("copy")]
-    [InlineData("select attach_price_segment")]
+    [InlineData("with attached as (select attach_price_segment")]
     public async Task Connection_killed_mid_commit_leaves_nothing_and_the_same_id_then_commits_once(string phase)
     {
         var body = BigCsv();
