@@ -23,6 +23,13 @@ internal abstract class ServerCallHandler<TService, TRequest, TResponse>(
             return;
         }
 
+        // gRPC paths are case-sensitive, ASP.NET Core routing is not: "/pkg.svc/method" is another method.
+        if (!string.Equals(http.Request.Path.Value, method.FullName, StringComparison.Ordinal))
+        {
+            await new UnimplementedCallHandler(providers, logger).HandleAsync(http);
+            return;
+        }
+
         ProtocolChecks.LiftBodyLimits(http);
         var call = HttpServerCallContext.TryCreate(http, method.FullName, options, providers, logger, out var refusal);
         if (call is null)
