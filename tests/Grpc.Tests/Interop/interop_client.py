@@ -228,10 +228,20 @@ def unary_latency(target, args):
     return {"mean_ms": round((time.monotonic() - started) * 1000 / n, 3)}
 
 
+def tls_unary(target, args):
+    with open(args[0], "rb") as f:
+        root = f.read()
+    credentials = grpc.ssl_channel_credentials(root_certificates=root)
+    ch = grpc.secure_channel(target, credentials, options=[("grpc.enable_http_proxy", 0), ("grpc.ssl_target_name_override", "localhost")])
+    reply = pb_grpc.EchoServiceStub(ch).Unary(pb.EchoRequest(message="over tls"), timeout=TIMEOUT)
+    assert reply.message == "over tls", reply
+    return {}
+
+
 SCENARIOS = {f.__name__: f for f in [
     unary, metadata, client_stream, server_stream, server_stream_error, duplex, status_codes, unicode_message,
     rich_details, internal_error, unimplemented, deadline, cancel_stream, cancel_unary, compression, size_limits,
-    health, million, unary_latency,
+    health, million, unary_latency, tls_unary,
 ]}
 
 
