@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace PriceIngest.Bench.Reporting;
+
+/// <summary>The targets of issue 5, evaluated on medians of this run (ratios, because absolute times drift).</summary>
+public static class Targets
+{
+    public const string ServiceKey = "c_rest";
+    public const string LimitKey = "a";
+    public const string PortKind = "port to port, a month";
+    public const string RegionKind = "region to region, a year";
+
+    public static List<TargetResult> Evaluate(IReadOnlyList<IngestResult> ingest, IReadOnlyList<LookupResult> lookups, string serviceName, string sqlName)
+    {
+        ArgumentNullException.ThrowIfNull(ingest);
+        ArgumentNullException.ThrowIfNull(lookups);
+        var targets = new List<TargetResult>();
+        var sizes = ingest.Select(i => i.Items).Distinct().Order().ToArray();
+        var large = sizes[^1];
+        var small = sizes[0];
+
+        var largeRatio = Ratio(ingest, large, ServiceKey, LimitKey);
+        targets.Add(new("ingest 1,000,000 items: (c)/(a)", "<= 2.0", F(largeRatio), largeRatio <= 2.0,
+            large == 1_000_000 ? "median of runs, 1,000,000 items" : $"QUICK MODE: measured at {large:N0} items, not 1,000,000"));
+        var smallRatio = Ratio(ingest, small, ServiceKey, LimitKey);
+        targets.Add(new("ingest 50,000 items: (c)/(a)", "<= 3.0", F(smallRatio), smallRatio <= 3.0, $"median of runs, {small:N0} items"));
+
+        var regionService = Find(lookups, RegionKind, "warm", serviceName, 1);
+        var regionSql = Find(lookups, RegionKind, "warm", sqlName, 1);
+        var speedup = regionSql.LatencyMs.Median / regionService.LatencyMs.Median;
+        targets.Add(new("warm region to region over a year, p50: SQL / service", ">= 20", F(speedup) + "x", speedup >= 20,
+            $"p50 {F(regionService.LatencyMs.Median)} ms vs {F(regionSql.LatencyMs.Median)} ms, concurrency 1"));
+
+        var throughput = lookups.Single(l => l.Kind == PortKind && l.Contender == serviceName && l.Concurrency > 1);
+        targets.Add(new($"warm lookups/s at concurrency {throughput.Concurrency}, REST on loopback", ">= 10,000",
+            throughput.PerSecond!.Value.ToString("N0", CultureInfo.InvariantCulture) + "/s", throughput.PerSecond >= 10_000,
+            $"port to port over a month, {throughput.Queries:N0} lookups; region to region reported separately"));
+
+        foreach (var kind in new[] { PortKind, RegionKind })
+        {
+            var cold = Find(lookups, kind, "cold", serviceName, 1);
+            var sql = Find(lookups, kind, "cold", sqlName, 1);
+            var ratio = cold.LatencyMs.Median / sql.LatencyMs.Median;
+            targets.Add(new($"cold lookup ({kind}) no slower than SQL: service p50 / SQL p50", "<= 1.0", F(ratio), ratio <= 1.0,
+                $"p50 {F(cold.LatencyMs.Median)} ms vs {F(sql.LatencyMs.Median)} ms on the same {cold.Queries} queries (first touch after a silo restart)"));
+        }
+
+        return targets;
+    }
+
+    public static double Ratio(IReadOnlyList<IngestResult> ingest, int items, string key, string over)
+    {
+        ArgumentNullException.ThrowIfNull(ingest);
+        return ingest.Single(i => i.Items == items && i.Key == key).TotalMs.Median / ingest.Single(i => i.Items == items && i.Key == over).TotalMs.Median;
+    }
+
+    private static LookupResult Find(IReadOnlyList<LookupResult> lookups, string kind, string temperature, string contender, int concurrency) =>
+        lookups.Single(l => l.Kind == kind && l.Temperature == temperature && l.Contender == contender && l.Concurrency == concurrency);
+
+    private static string F(double value) => value.ToString(value >= 100 ? "F0" : value >= 10 ? "F1" : "F2", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using Npgsql;
+using PriceIngest.Bench.Contenders.Service;
+using PriceIngest.Bench.Contenders.Sql;
+using PriceIngest.Bench.Data;
+using PriceIngest.Bench.Hosting;
+using PriceIngest.Bench.Measurement;
+using PriceIngest.Bench.Reporting;
+using PriceIngest.Bench.Workloads;
+
+namespace PriceIngest.Bench.Runs;
+
+/// <summary>
+/// One run from nothing: PostgreSQL, the silo process, reference data, the base through the service
+/// and into the plain-SQL tables, expected answers, then lookups (cold, memory, warm) and ingest,
+/// then checks, targets and the report.
+/// </summary>
+public sealed class BenchRun(BenchSettings settings, Narrator say)
+{
+    public async Task<BenchReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var loadAtStart = MachineInfo.LoadAverage();
+        var clock = Elapsed.Now();
+        var setup = new Dictionary<string, double>(StringComparer.Ordinal);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.OutputPath))!);
+        File.Delete(settings.SiloLogPath);
+
+        say.Step(settings.ConnectionString is null ? "starting a throwaway PostgreSQL" : "opening the given database");
+        var step = Elapsed.Now();
+        await using var database = await BenchDatabase.OpenAsync(settings.ConnectionString, cancellationToken);
+        setup["PostgreSQL start"] = Elapsed.MillisecondsSince(step) / 1000;
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            MaxPoolSize = 100,
+            NoResetOnClose = true,
+            MaxAutoPrepare = 20,
+            AutoPrepareMinUsages = 2,
+            // Generic plans turn the destination list of the canonical query into a filter (see CanonicalQueries).
+            Options = "-c plan_cache_mode=force_custom_plan",
+            CommandTimeout = 900,
+            ApplicationName = "priceingest-bench",
+        };
+        await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+
+        var reference = new ReferenceData(settings.Seed);
+        var generator = new PriceGenerator(reference, settings.Seed);
+        var baseRows = generator.Base(settings.BasePrices);
+        var queries = new QuerySets(reference, baseRows, settings.Seed, settings.ColdLifetimes, settings.ColdPortsPerLifetime);
+
+        say.Step($"starting the silo ({SiloProcess.Assembly})");
+        step = Elapsed.Now();
+        await using var silo = new SiloHost(database.ConnectionString, settings.SiloLogPath);
+        await silo.StartAsync(cancellationToken);
+        setup["silo start"] = Elapsed.MillisecondsSince(step) / 1000;
+        using var client = new RestServiceClient();
+        client.Connect(silo.Current.BaseAddress);
+        var covering = CanonicalSqlContender.Covering(dataSource);
+        var statements = new StatementStatistics(dataSource);
+        var run = new RunContext
+        {
+            Settings = settings,
+            Say = say,
+            RunId = "bench-" + startedAt.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture),
+            DataSource = dataSource,
+            Reference = reference,
+            Generator = generator,
+            Queries = queries,
+            Silo = silo,
+            Client = client,
+            Service = new RestServiceContender(client, silo, reference),
+            Covering = covering,
+            TextbookSql = CanonicalSqlContender.Textbook(dataSource),
+            AcceptanceSql = CanonicalSqlContender.AcceptanceTestForm(dataSource),
+            Book = new AnswerBook(covering),
+            Statements = statements,
+            PhasesAvailable = await statements.TryEnableAsync(cancellationToken),
+        };
+
+        say.Step($"reference data ({reference.Regions.Count} regions, {reference.Ports.Count} ports) through PUT /regions and /ports");
+        await client.PutAsync("regions", CsvBodies.Regions(reference.Regions), cancellationToken);
+        await client.PutAsync("ports", CsvBodies.Ports(reference.Ports), cancellationToken);
+        await SqlSchema.CreateAsync(dataSource, reference, cancellationToken);
+
+        say.Step($"base: {baseRows.Length:N0} prices as one batch through the service");
+        var baseCsv = CsvBodies.Prices(reference, baseRows);
+        step = Elapsed.Now();
+        await client.PostBatchAsync(run.RunId + "-base", baseCsv, cancellationToken);
+        setup["service: base batch"] = Elapsed.MillisecondsSince(step) / 1000;
+        say.Step("base: the same prices into the plain-SQL tables (loaded, then indexed, then vacuumed)");
+        step = Elapsed.Now();
+        await SqlSchema.LoadBaseAsync(dataSource, reference, baseRows, cancellationToken);
+        setup["plain SQL: base into 4 tables"] = Elapsed.MillisecondsSince(step) / 1000;
+
+        say.Step($"expected answers of {queries.All.Distinct().Count()} queries from {covering.Name}");
+        step = Elapsed.Now();
+        await run.Book.LearnAsync(queries.All, cancellationToken);
+        setup["expected answers"] = Elapsed.MillisecondsSince(step) / 1000;
+
+        var lookups = new LookupPhase(run);
+        await lookups.RunAsync(cancellationToken);
+
+        var ingest = new IngestPhase(run);
+        await ingest.RunAsync(cancellationToken);
+        var (postQueries, servicePrices, textbookPrices) = await PostIngestCheck.RunAsync(run, ingest.Batches, cancellationToken);
+
+        var machine = MachineInfo.Describe(await ScalarAsync(dataSource, "show server_version", cancellationToken), await SettingsAsync(dataSource, cancellationToken), loadAtStart);
+        var data = new DataSummary(settings.Seed, reference.Ports.Count, reference.Regions.Count, reference.Roots.Count, baseRows.Length,
+            queries.LanesWithPrices, queries.LaneDaysHeld, "2016-01-01..2016-12-31", "2017", PriceGenerator.PricesPerDay, PriceGenerator.Duplicates,
+            "generator order (lane by lane, days ascending, lanes in random order)");
+        var notes = new List<string>
+        {
+            "(a) and (b) run from the bench process through Npgsql's binary importer on an open pooled connection, BEGIN to COMMIT; (a) carries the rows as sent (text codes), (a') one int lane id per row as the service stores them.",
+            "(c) runs from the first byte of POST /batches (CSV from memory) to the answer of GET /rates on one of the batch's lanes with min_commit_seq = the receipt's commit_seq.",
+            "Plain SQL: the canonical query (recursive CTE for regions, GROUP BY day, generate_series for empty days) over bench.prices with btree (orig_code, dest_code, day) INCLUDE (price), vacuumed, on pooled connections with custom plans; spelled so the btree gets both port lists and the day range (index-only, one descent per lane). The acceptance test's spelling of the same query is timed alongside for reference (same answers, hash join over a sequential scan).",
+            "The silo runs as shipped (dotnet PriceIngest.Silo.dll --connection-string ... --no-seed, server GC, default options).",
+            "Cold: the first touch of every lane after a restart of the silo process (after warming its code on lanes without prices); plain SQL is timed on the same queries with PostgreSQL's buffers warm, as it always runs.",
+        };
+        if (!run.PhasesAvailable)
+        {
+            notes.Add("pg_stat_statements is not loaded in the given database: the database-side phases of the service's ingest are missing.");
+        }
+
+        var report = new BenchReport(
+            settings.Quick ? "quick" : "full", startedAt, Elapsed.MillisecondsSince(clock) / 1000, machine, data, setup,
+            ingest.Results, ingest.RejectProbes, lookups.Results, lookups.ColdBreakdowns, lookups.Memory!,
+            new CheckSummary(run.Book.Queries, run.Book.Checked, postQueries, servicePrices, textbookPrices,
+                long.Parse(await ScalarAsync(dataSource, "select count(*)::text from pg_inherits where inhparent = 'public.prices'::regclass", cancellationToken), CultureInfo.InvariantCulture),
+                run.Book.Truth),
+            Targets.Evaluate(ingest.Results, lookups.Results, run.Service.Name, covering.Name), notes);
+        return report;
+    }
+
+    private static async Task<string> ScalarAsync(NpgsqlDataSource dataSource, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string>> SettingsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select name, current_setting(name) from pg_settings
+            where name in ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'synchronous_commit', 'fsync', 'full_page_writes',
+                           'wal_level', 'wal_compression', 'work_mem', 'max_parallel_workers_per_gather', 'jit')
+            order by name
+            """);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            settings[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return settings;
+    }
+}

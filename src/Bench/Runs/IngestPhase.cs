@@ -1,0 +1,145 @@
+using System.Net;
+using PriceIngest.Bench.Contenders;
+using PriceIngest.Bench.Contenders.Sql;
+using PriceIngest.Bench.Data;
+using PriceIngest.Bench.Measurement;
+using PriceIngest.Bench.Reporting;
+
+namespace PriceIngest.Bench.Runs;
+
+/// <summary>
+/// Ingest: for each batch size, several batches (each its own seed); every contender ingests every
+/// batch, in an order that rotates from batch to batch. Tables keep what they received, so each
+/// run starts from the base plus the earlier batches, the same for every contender. A CHECKPOINT
+/// before each batch keeps checkpoints out of the timings. The service's database time per phase
+/// comes from pg_stat_statements; one rejected copy of a batch per size times the receive side alone.
+/// </summary>
+public sealed class IngestPhase(RunContext run)
+{
+    private const int WarmUpItems = 5_000;
+
+    public List<IngestResult> Results { get; } = [];
+
+    public List<RejectProbe> RejectProbes { get; } = [];
+
+    /// <summary>Every batch the service committed (and so did the textbook table), for the checks after the runs.</summary>
+    public List<IngestBatch> Batches { get; } = [];
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        IIngestContender[] contenders =
+        [
+            SqlCopyContender.UnindexedCodes(run.DataSource, run.Reference),
+            SqlCopyContender.UnindexedIds(run.DataSource, run.Reference),
+            SqlCopyContender.Textbook(run.DataSource, run.Reference),
+            run.Service,
+        ];
+
+        run.Say.Step($"ingest warm-up: {WarmUpItems:N0} items through every contender");
+        var warmUp = Prepare(WarmUpItems, 900, "warmup");
+        foreach (var contender in contenders)
+        {
+            await contender.IngestAsync(warmUp, cancellationToken);
+        }
+
+        Batches.Add(warmUp);
+        var sizeIndex = 0;
+        foreach (var (items, runs) in run.Settings.IngestSizes)
+        {
+            var timings = contenders.ToDictionary(c => c.Key, _ => new List<IngestTiming>(), StringComparer.Ordinal);
+            IngestBatch? last = null;
+            for (var r = 0; r < runs; r++)
+            {
+                var batch = last = Prepare(items, 1000 + (sizeIndex * 100) + r, $"{items}-{r}");
+                await CheckpointAsync(cancellationToken);
+                for (var j = 0; j < contenders.Length; j++)
+                {
+                    var contender = contenders[(r + sizeIndex + j) % contenders.Length];
+                    run.Say.Step($"ingest {items:N0} items, run {r + 1} of {runs}: {contender.Name}");
+                    await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
+                    timings[contender.Key].Add(await IngestAsync(contender, batch, cancellationToken));
+                }
+
+                Batches.Add(batch);
+            }
+
+            foreach (var contender in contenders)
+            {
+                Results.Add(Summarise(items, contender, timings[contender.Key]));
+            }
+
+            RejectProbes.Add(await RejectProbeAsync(last!, cancellationToken));
+            sizeIndex++;
+        }
+    }
+
+    private IngestBatch Prepare(int items, int seed, string name)
+    {
+        var rows = run.Generator.Batch(items, seed);
+        GC.Collect();
+        return new($"{run.RunId}-{name}", rows, CsvBodies.Prices(run.Reference, rows));
+    }
+
+    private async Task<IngestTiming> IngestAsync(IIngestContender contender, IngestBatch batch, CancellationToken cancellationToken)
+    {
+        var service = ReferenceEquals(contender, run.Service) && run.PhasesAvailable;
+        if (service)
+        {
+            await run.Statements.ResetAsync(cancellationToken);
+        }
+
+        var timing = await contender.IngestAsync(batch, cancellationToken);
+        if (!service)
+        {
+            return timing;
+        }
+
+        var phases = new Dictionary<string, double>(timing.PhasesMs, StringComparer.Ordinal);
+        foreach (var (phase, (ms, _)) in await run.Statements.ReadAsync(cancellationToken))
+        {
+            phases[phase] = ms;
+        }
+
+        return timing with { PhasesMs = phases };
+    }
+
+    private async Task<RejectProbe> RejectProbeAsync(IngestBatch batch, CancellationToken cancellationToken)
+    {
+        run.Say.Step($"receive-side probe: {batch.Rows.Length:N0} items + 1 invalid, rejected by the service");
+        var body = CsvBodies.Prices(run.Reference, batch.Rows, invalidLast: true);
+        var started = Elapsed.Now();
+        var (status, answer, _, answeredAt) = await run.Client.PostRawBatchAsync(batch.Id + "-rejected", body, cancellationToken);
+        if (status != HttpStatusCode.UnprocessableEntity)
+        {
+            throw new Contenders.Service.ServiceCallException($"the batch with an invalid last item answered {(int)status}, not 422: {answer}");
+        }
+
+        return new(batch.Rows.Length, Elapsed.MillisecondsBetween(started, answeredAt));
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var checkpoint = run.DataSource.CreateCommand("checkpoint");
+            checkpoint.CommandTimeout = 0;
+            await checkpoint.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Npgsql.PostgresException)
+        {
+            // Not allowed for this role: checkpoints then fall where they fall.
+        }
+    }
+
+    private static IngestResult Summarise(int items, IIngestContender contender, List<IngestTiming> timings)
+    {
+        var totals = timings.Select(t => t.TotalMs).ToArray();
+        var samples = Samples.Of(totals);
+        var phases = timings.SelectMany(t => t.PhasesMs.Keys).Distinct(StringComparer.Ordinal)
+            .ToDictionary(
+                phase => phase,
+                phase => Samples.Of([.. timings.Select(t => t.PhasesMs.TryGetValue(phase, out var ms) ? ms : double.NaN).Where(ms => !double.IsNaN(ms))]).Median,
+                StringComparer.Ordinal);
+        return new(items, contender.Key, contender.Name, samples, totals, items / (samples.Median / 1000), phases);
+    }
+}

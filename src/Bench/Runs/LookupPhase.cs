@@ -1,0 +1,157 @@
+using PriceIngest.Bench.Contenders;
+using PriceIngest.Bench.Measurement;
+using PriceIngest.Bench.Reporting;
+using PriceIngest.Bench.Workloads;
+
+namespace PriceIngest.Bench.Runs;
+
+/// <summary>
+/// Lookups on the base data: cold (fresh silo processes), then memory (a fresh silo warmed with every
+/// lane), then warm latency at concurrency 1 and throughput at concurrency 32, service and plain SQL
+/// alternating throughout.
+/// </summary>
+public sealed class LookupPhase(RunContext run)
+{
+    private const string Port = Targets.PortKind;
+    private const string Region = Targets.RegionKind;
+
+    public List<LookupResult> Results { get; } = [];
+
+    public MemoryResult? Memory { get; private set; }
+
+    public List<ColdBreakdown> ColdBreakdowns { get; } = [];
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await ColdAsync(cancellationToken);
+        await MemoryAsync(cancellationToken);
+        await WarmLatencyAsync(cancellationToken);
+        await ThroughputAsync(cancellationToken);
+    }
+
+    private async Task ColdAsync(CancellationToken cancellationToken)
+    {
+        var service = run.Service;
+        var sql = run.Covering;
+        var times = new Dictionary<(string Kind, string Contender), List<double>>();
+        var loads = new Dictionary<string, List<(double Lanes, double Ms, double DbMs, double Queries)>>(StringComparer.Ordinal);
+        void Add(string kind, string contender, double ms)
+        {
+            if (!times.TryGetValue((kind, contender), out var list))
+            {
+                times[(kind, contender)] = list = [];
+            }
+
+            list.Add(ms);
+        }
+
+        for (var lifetime = 0; lifetime < run.Settings.ColdLifetimes; lifetime++)
+        {
+            run.Say.Step($"cold lookups: silo restart {lifetime + 1} of {run.Settings.ColdLifetimes}");
+            await run.RestartSiloAsync(cancellationToken);
+            await run.WarmUpCodeAsync(cancellationToken);
+            foreach (var (kind, queries) in new[] { (Port, run.Queries.PortCold[lifetime]), (Region, run.Queries.RegionCold) })
+            {
+                for (var i = 0; i < queries.Count; i++)
+                {
+                    // Alternate who goes first; the service's lanes are cold whatever the order.
+                    ILookupContender[] order = i % 2 == 0 ? [service, sql] : [sql, service];
+                    foreach (var contender in order)
+                    {
+                        var isService = ReferenceEquals(contender, service);
+                        if (isService && run.PhasesAvailable)
+                        {
+                            await run.Statements.ResetAsync(cancellationToken);
+                        }
+
+                        var started = Elapsed.Now();
+                        var answer = await contender.LookupAsync(queries[i], cancellationToken);
+                        var ms = Elapsed.MillisecondsSince(started);
+                        Add(kind, contender.Name, ms);
+                        run.Book.Check(contender.Name, queries[i], answer);
+                        if (isService && run.PhasesAvailable)
+                        {
+                            var (dbMs, calls) = (await run.Statements.ReadAsync(cancellationToken))[StatementStatistics.LaneLoads];
+                            if (!loads.TryGetValue(kind, out var list))
+                            {
+                                loads[kind] = list = [];
+                            }
+
+                            list.Add((run.Queries.LanesOf(queries[i]), ms, dbMs, calls));
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var ((kind, contender), list) in times)
+        {
+            Results.Add(new(kind, "cold", contender, 1, list.Count, Samples.Of(list), null));
+        }
+
+        foreach (var (kind, list) in loads)
+        {
+            ColdBreakdowns.Add(new(kind, Median(list.Select(l => l.Lanes)), Median(list.Select(l => l.Ms)), Median(list.Select(l => l.DbMs)), Median(list.Select(l => l.Queries))));
+        }
+    }
+
+    private static double Median(IEnumerable<double> values) => Samples.Of([.. values]).Median;
+
+    private async Task MemoryAsync(CancellationToken cancellationToken)
+    {
+        run.Say.Step("memory: fresh silo, then every lane of the data set into the caches");
+        await run.RestartSiloAsync(cancellationToken);
+        await run.WarmUpCodeAsync(cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        var before = run.Silo.Current.ResidentBytes();
+        var started = Elapsed.Now();
+        foreach (var query in run.Queries.RegionAll)
+        {
+            run.Book.Check(run.Service.Name, query, await run.Service.LookupAsync(query, cancellationToken));
+        }
+
+        var warmAll = Elapsed.MillisecondsSince(started) / 1000;
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        var after = run.Silo.Current.ResidentBytes();
+        var laneDays = run.Queries.LaneDaysHeld;
+        var perLaneDay = (after - before) / (double)laneDays;
+        Memory = new(before, after, run.Queries.AllLanes, run.Queries.LanesWithPrices, laneDays, perLaneDay, perLaneDay * 1_000_000 / (1024 * 1024), warmAll);
+    }
+
+    private async Task WarmLatencyAsync(CancellationToken cancellationToken)
+    {
+        ILookupContender[] contenders = [run.Service, run.Covering, run.AcceptanceSql];
+        foreach (var (kind, queries, samples) in new[]
+        {
+            (Port, run.Queries.PortWarm, run.Settings.WarmPortSamples),
+            (Region, run.Queries.RegionWarm, run.Settings.WarmRegionSamples),
+        })
+        {
+            run.Say.Step($"warm lookups, concurrency 1: {kind}, {samples} each");
+            var timings = await LatencyWorkload.RunAsync(contenders, queries, samples, run.Book, cancellationToken);
+            foreach (var contender in contenders)
+            {
+                Results.Add(new(kind, "warm", contender.Name, 1, samples, Samples.Of(timings[contender.Name]), null));
+            }
+        }
+    }
+
+    private async Task ThroughputAsync(CancellationToken cancellationToken)
+    {
+        var settings = run.Settings;
+        var round = 0;
+        foreach (var (kind, queries) in new[] { (Port, run.Queries.PortWarm), (Region, run.Queries.RegionWarm) })
+        {
+            ILookupContender[] order = round++ % 2 == 0 ? [run.Service, run.Covering] : [run.Covering, run.Service];
+            foreach (var contender in order)
+            {
+                run.Say.Step($"throughput, concurrency {settings.Concurrency}: {kind}, {contender.Name}");
+                // A short unmeasured burst opens every connection (HTTP keep-alive, Npgsql pool).
+                await ThroughputWorkload.RunAsync(contender, queries, settings.Concurrency, settings.Concurrency * 4, TimeSpan.FromSeconds(1), run.Book, cancellationToken);
+                var result = await ThroughputWorkload.RunAsync(
+                    contender, queries, settings.Concurrency, settings.ThroughputMaxRequests, settings.ThroughputTime, run.Book, cancellationToken);
+                Results.Add(new(kind, "warm", contender.Name, settings.Concurrency, result.Requests, result.LatencyMs, result.PerSecond));
+            }
+        }
+    }
+}
