@@ -220,7 +220,8 @@ def million(target, args):
 
 def unary_latency(target, args):
     s = stub(target)
-    s.Unary(pb.EchoRequest(message="warm-up"), timeout=TIMEOUT)
+    for _ in range(300):
+        s.Unary(pb.EchoRequest(message="warm-up"), timeout=TIMEOUT)
     n = int(args[0])
     started = time.monotonic()
     for _ in range(n):
