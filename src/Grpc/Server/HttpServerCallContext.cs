@@ -333,8 +333,10 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     {
         _deadlineExpired = true;
         GrpcServerLog.DeadlineExceeded(_logger, Method);
-        _callCts.Cancel();
-        _deadlineCompletion = CompleteAfterDeadlineAsync();
+
+        // Off the timer thread: cancelling can run the handler's continuations inline, up to the end
+        // of the request, and the request must not end before this completion is awaited (CompleteAsync).
+        _deadlineCompletion = Task.Run(CompleteAfterDeadlineAsync);
     }
 
     // The client stops waiting at its deadline; answer DEADLINE_EXCEEDED now rather than whenever the
@@ -343,6 +345,8 @@ internal sealed class HttpServerCallContext : ServerCallContext, IDisposable
     {
         try
         {
+            // First cancel, which also frees the write lock from a flush stalled by a client not reading.
+            await _callCts.CancelAsync();
             if (!await _writeLock.WaitAsync(_options.WriteTimeout))
             {
                 ResetStream();
