@@ -95,6 +95,38 @@ public sealed class CollectionTests
     }
 
     [Fact]
+    public async Task Grain_keeping_itself_active_is_not_evicted_for_capacity_but_still_expires_when_idle()
+    {
+        await using var silo = await TestSilo.StartAsync(o =>
+        {
+            o.MaxActiveGrains = 3;
+            o.IdleAge = TimeSpan.FromMinutes(10);
+            o.CollectionInterval = TimeSpan.FromMilliseconds(20);
+        });
+        await silo.Factory.GetGrain<IPinnedGrain>(1).Pin(true).Within();
+        await Task.Delay(15);
+
+        // The pinned grain is the least recently used, yet the counters are the ones evicted.
+        foreach (var key in Enumerable.Range(1, 6))
+        {
+            await silo.Factory.GetGrain<ICounterGrain>(key).Increment().Within();
+            await Task.Delay(15);
+        }
+
+        await Eventually.True(() => silo.Runtime.ActiveCount <= 3, "the cap is enforced");
+        Assert.True(silo.Runtime.IsActive<IPinnedGrain>(1));
+
+        await silo.Factory.GetGrain<IPinnedGrain>(1).Pin(false).Within();
+        foreach (var key in Enumerable.Range(7, 4))
+        {
+            await silo.Factory.GetGrain<ICounterGrain>(key).Increment().Within();
+            await Task.Delay(15);
+        }
+
+        await Eventually.True(() => !silo.Runtime.IsActive<IPinnedGrain>(1), "an unpinned grain is evicted like any other");
+    }
+
+    [Fact]
     public async Task Busy_grains_are_never_evicted_for_capacity()
     {
         await using var silo = await TestSilo.StartAsync(o =>

@@ -30,6 +30,9 @@ internal sealed partial class BatchGrain(
 
     private string BatchId => GetPrimaryKeyString();
 
+    /// <summary>An open upload is never evicted for capacity; it still expires after the idle age (a stalled client).</summary>
+    protected override bool KeepActive => _upload is not null;
+
     public async Task<BatchStart> StartAsync(BatchHeader header, CancellationToken cancellationToken)
     {
         if (_upload is not null)

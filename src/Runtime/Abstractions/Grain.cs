@@ -17,6 +17,13 @@ public abstract class Grain
     /// <summary>Asks the runtime to deactivate this grain once the current call has finished.</summary>
     protected void DeactivateOnIdle() => RequestDeactivation?.Invoke();
 
+    /// <summary>
+    /// While true, the grain is never evicted to make room under the active-grain cap (it is still
+    /// collected after its idle age). For grains holding work in progress between calls.
+    /// Read by the collector outside the grain's turn: keep it a cheap read of a field.
+    /// </summary>
+    protected internal virtual bool KeepActive => false;
+
     /// <summary>Runs before the first call; an exception here fails that call and discards the activation.</summary>
     public virtual Task OnActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

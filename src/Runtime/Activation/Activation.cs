@@ -191,7 +191,8 @@ internal sealed class Activation : IThreadPoolWorkItem
     {
         lock (_lock)
         {
-            if (_state != ActivationState.Active || _busy || _lastActivity > lastActivityAtOrBefore)
+            if (_state != ActivationState.Active || _busy || _lastActivity > lastActivityAtOrBefore
+                || (reason == DeactivationReason.CapacityExceeded && _grain!.KeepActive))
             {
                 return false;
             }
@@ -210,7 +211,7 @@ internal sealed class Activation : IThreadPoolWorkItem
         lock (_lock)
         {
             lastActivity = _lastActivity;
-            return _state == ActivationState.Active && !_busy;
+            return _state == ActivationState.Active && !_busy && !_grain!.KeepActive;
         }
     }
 

@@ -47,6 +47,7 @@ public sealed class TestSilo : IAsyncDisposable
         services.AddGrain<IBadDeactivationGrain, BadDeactivationGrain>();
         services.AddGrain<IRaceGrain, RaceGrain>();
         services.AddGrain<IValueTaskGrain, ValueTaskGrain>();
+        services.AddGrain<IPinnedGrain, PinnedGrain>();
         return services;
     }
 
