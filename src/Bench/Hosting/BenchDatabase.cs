@@ -16,9 +16,11 @@ public sealed class BenchDatabase : IAsyncDisposable
         ["shared_buffers"] = "1GB",
         ["max_wal_size"] = "4GB",
         ["checkpoint_timeout"] = "30min",
-        ["shared_preload_libraries"] = "pg_stat_statements",
+        ["shared_preload_libraries"] = "pg_stat_statements,auto_explain",
         ["pg_stat_statements.track"] = "all",
         ["pg_stat_statements.max"] = "10000",
+        // Plans (estimated, not analysed: no overhead) of statements slower than this go to the server log.
+        ["auto_explain.log_min_duration"] = "250ms",
     };
 
     private readonly PostgresServer? _server;
@@ -35,6 +37,9 @@ public sealed class BenchDatabase : IAsyncDisposable
     public bool Embedded => _server is not null;
 
     public string? DataDirectory => _server?.DataDirectory;
+
+    /// <summary>The throwaway cluster's server log (with auto_explain's plans), or null.</summary>
+    public string? ServerLogPath => _server is null ? null : Path.Combine(_server.DataDirectory, "log", "server.log");
 
     public static async Task<BenchDatabase> OpenAsync(string? connectionString, CancellationToken cancellationToken)
     {

@@ -13,6 +13,7 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
     public const string LaneLoads = "db: lane loads";
 
     // Matched in order on the statement text. Top-level calls include their nested statements, listed as "of which".
+    // COMMIT is left out: pg_stat_statements times the statement, not the commit work after it (the silo's own "commit" phase has it).
     private static readonly (Func<string, bool> Matches, string Phase)[] Phases =
     [
         (q => q.Contains("create_price_segment", StringComparison.Ordinal), "db: create segment table"),
@@ -22,9 +23,12 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
         (q => q.StartsWith("create index", StringComparison.Ordinal), "db:   of which create index"),
         (q => q.StartsWith("alter table prices attach partition", StringComparison.Ordinal), "db:   of which attach partition"),
         (q => q.Contains("update commit_counter", StringComparison.Ordinal), "db: batch record, counter, notify"),
-        (q => q.Equals("commit", StringComparison.OrdinalIgnoreCase), "db: COMMIT"),
         (q => q.Contains("from prices where lane = any", StringComparison.Ordinal), LaneLoads),
+        (q => q.Contains("from prices where seg = ", StringComparison.Ordinal), "db: commit feed reads a segment back"),
     ];
+
+    /// <summary>Unmatched statements taking longer than this are listed by their text.</summary>
+    private const double ListAboveMilliseconds = 5;
 
     public async Task<bool> TryEnableAsync(CancellationToken cancellationToken)
     {
@@ -67,11 +71,24 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             var query = reader.GetString(0).TrimStart();
-            var phase = Phases.FirstOrDefault(p => p.Matches(query)).Phase ?? "db: other";
-            var (ms, calls) = phases[phase];
-            phases[phase] = (ms + reader.GetDouble(1), calls + reader.GetInt64(2));
+            var (ms, calls) = (reader.GetDouble(1), reader.GetInt64(2));
+            var phase = Phases.FirstOrDefault(p => p.Matches(query)).Phase;
+            if (phase is null && ms > ListAboveMilliseconds)
+            {
+                phase = "db: other: " + Shorten(query);
+            }
+
+            phase ??= "db: other";
+            var (sum, count) = phases.GetValueOrDefault(phase);
+            phases[phase] = (sum + ms, count + calls);
         }
 
         return phases;
+    }
+
+    private static string Shorten(string query)
+    {
+        var text = string.Join(' ', query.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        return text.Length <= 60 ? text : text[..60] + "...";
     }
 }

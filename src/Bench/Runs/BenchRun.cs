@@ -116,6 +116,15 @@ public sealed class BenchRun(BenchSettings settings, Narrator say)
             "The silo runs as shipped (dotnet PriceIngest.Silo.dll --connection-string ... --no-seed, server GC, default options).",
             "Cold: the first touch of every lane after a restart of the silo process (after warming its code on lanes without prices); plain SQL is timed on the same queries with PostgreSQL's buffers warm, as it always runs.",
         };
+        if (database.ServerLogPath is { } serverLog && File.Exists(serverLog))
+        {
+            var copy = Path.Combine(Path.GetDirectoryName(settings.SiloLogPath)!, Path.GetFileNameWithoutExtension(settings.OutputPath) + "-postgres.log");
+            File.Copy(serverLog, copy, overwrite: true);
+            var slow = SlowPlanDigest.Read(copy);
+            notes.Add($"auto_explain logged {slow.SlowStatements} statements over 250 ms (plans in {copy}); {slow.SlowLaneLoads} of them were the silo's lane loads, " +
+                $"{slow.SlowLaneLoadsWithSegmentSeqScans} of those planned with sequential scans of segments.");
+        }
+
         if (!run.PhasesAvailable)
         {
             notes.Add("pg_stat_statements is not loaded in the given database: the database-side phases of the service's ingest are missing.");

@@ -14,7 +14,7 @@ public sealed record BenchSettings
     public int BasePrices => Quick ? 200_000 : 1_000_000;
 
     /// <summary>Batch sizes and how many runs of each (every contender ingests every batch).</summary>
-    public IReadOnlyList<(int Items, int Runs)> IngestSizes => Quick ? [(50_000, 3), (200_000, 2)] : [(50_000, 5), (1_000_000, 3)];
+    public IReadOnlyList<(int Items, int Runs)> IngestSizes => Quick ? [(50_000, 3), (200_000, 2)] : [(50_000, 7), (1_000_000, 5)];
 
     public int WarmPortSamples => Quick ? 128 : 640;
 
