@@ -83,7 +83,8 @@ public static class CsvPriceReader
 
     private static void ReadItem(ReadOnlySpan<byte> line, int[] columns, ChunkBuilder chunk, List<ItemError> errors)
     {
-        Span<Range> ranges = stackalloc Range[16];
+        var needed = columns.Max() + 1;
+        Span<Range> ranges = needed <= 16 ? stackalloc Range[16] : new Range[needed];
         var index = chunk.NextIndex;
         if (line.Contains((byte)'"'))
         {
@@ -93,7 +94,6 @@ public static class CsvPriceReader
         }
 
         var count = SplitFields(line, ranges);
-        var needed = columns.Max() + 1;
         if (count < needed)
         {
             errors.Add(new(index, "item", Encoding.UTF8.GetString(line), $"expected at least {needed} comma-separated fields, found {count}"));

@@ -88,7 +88,7 @@ public static class NdjsonPriceReader
                 throw new JsonException("expected one JSON object per line");
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             errors.Clear();
             var text = Encoding.UTF8.GetString(line[..Math.Min(line.Length, 200)]);

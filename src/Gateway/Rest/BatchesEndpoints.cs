@@ -88,6 +88,11 @@ internal static partial class BatchesEndpoints
         {
             return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Body too large", $"{e.Message} (Rest:MaxBatchBodyBytes); nothing was written");
         }
+        catch (BadHttpRequestException e)
+        {
+            // A body that arrived too slowly or was cut short: the client's side, not a server fault.
+            return Problems.Status(e.StatusCode, "Bad request body", $"{e.Message}; nothing was written");
+        }
         catch (ServiceUnavailableException e)
         {
             return Problems.Unavailable(e.Message);

@@ -42,6 +42,10 @@ internal static class RatesEndpoint
         {
             return Problems.Unavailable(e.Message);
         }
+        catch (ServiceUnavailableException e)
+        {
+            return Problems.Unavailable(e.Message);
+        }
 
         return new DaysResult(days, includeCount);
     }

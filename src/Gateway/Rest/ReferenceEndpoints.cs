@@ -40,35 +40,46 @@ internal static class ReferenceEndpoints
         var rows = new List<string[]>();
         var errors = new List<string>();
         int[]? positions = null;
-        await foreach (var line in LineReader.ReadLinesAsync(context.Request.BodyReader, context.RequestAborted))
+        try
         {
-            var text = Encoding.UTF8.GetString(line.Span).TrimStart('\uFEFF');
-            if (text.Trim().Length == 0)
+            await foreach (var line in LineReader.ReadLinesAsync(context.Request.BodyReader, context.RequestAborted))
             {
-                continue;
-            }
-
-            var fields = CsvFields.Split(text);
-            if (positions is null)
-            {
-                var names = fields.Select(f => f.ToLowerInvariant()).ToList();
-                positions = [.. columns.Select(c => names.IndexOf(c))];
-                var missing = columns.Where((_, i) => positions[i] < 0).ToList();
-                if (missing.Count > 0)
+                var text = Encoding.UTF8.GetString(line.Span).TrimStart('\uFEFF');
+                if (text.Trim().Length == 0)
                 {
-                    return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the CSV header is incomplete; nothing was changed",
-                        [$"header: missing column(s) {string.Join(", ", missing)}; expected {string.Join(",", columns)}"]);
+                    continue;
                 }
 
-                continue;
-            }
+                var fields = CsvFields.Split(text);
+                if (positions is null)
+                {
+                    var names = fields.Select(f => f.ToLowerInvariant()).ToList();
+                    positions = [.. columns.Select(c => names.IndexOf(c))];
+                    var missing = columns.Where((_, i) => positions[i] < 0).ToList();
+                    if (missing.Count > 0)
+                    {
+                        return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the CSV header is incomplete; nothing was changed",
+                            [$"header: missing column(s) {string.Join(", ", missing)}; expected {string.Join(",", columns)}"]);
+                    }
 
-            if (fields.Count <= positions.Max())
-            {
-                errors.Add($"row {rows.Count + 1}: expected {columns.Length} fields, found {fields.Count}");
-            }
+                    continue;
+                }
 
-            rows.Add([.. positions.Select(p => p < fields.Count ? fields[p] : "")]);
+                if (fields.Count <= positions.Max())
+                {
+                    errors.Add($"row {rows.Count + 1}: expected {columns.Length} fields, found {fields.Count}");
+                }
+
+                rows.Add([.. positions.Select(p => p < fields.Count ? fields[p] : "")]);
+            }
+        }
+        catch (MalformedBodyException e)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the body is unreadable; nothing was changed", [e.Message]);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Problems.Status(e.StatusCode, "Bad request body", $"{e.Message}; nothing was changed");
         }
 
         if (positions is null)

@@ -18,6 +18,7 @@ namespace PriceIngest.Grains.Batches;
 [GrainIdleAge(600)]
 internal sealed partial class BatchGrain(
     NpgsqlDataSource dataSource,
+    UploadConnections uploads,
     ReferenceDataCache reference,
     CommitFeed commits,
     IOptions<IngestOptions> options,
@@ -45,7 +46,7 @@ internal sealed partial class BatchGrain(
             return new(null, _committed);
         }
 
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await uploads.OpenAsync(cancellationToken);
         try
         {
             // The lock, not this grain, is what makes a duplicate on another silo fail too.
@@ -70,7 +71,8 @@ internal sealed partial class BatchGrain(
         }
         catch
         {
-            await connection.DisposeAsync();
+            // Unlock before the connection goes back to the pool: a pooled session keeps its locks.
+            await ReleaseAsync(connection);
             throw;
         }
     }
@@ -151,7 +153,9 @@ internal sealed partial class BatchGrain(
             LogCommitted(logger, BatchId, upload.Items, commitSeq, received.TotalSeconds, sorted.TotalSeconds,
                 timings.Copy.TotalSeconds, timings.Index.TotalSeconds, timings.Commit.TotalSeconds);
 
-            // The caller's next read in this silo must see the batch: apply it to the cached lanes now.
+            // The caller's next read in this silo must see the batch: apply it to the cached lanes
+            // now (the id's lock is released first; the commit is durable already).
+            await EndAsync(upload);
             await commits.ApplyLocalAsync(commitSeq, upload.Rows);
             return _committed;
         }
@@ -214,7 +218,7 @@ internal sealed partial class BatchGrain(
     {
         if (upload.Errors.Count < options.Value.MaxReportedErrors)
         {
-            upload.Errors.Add(error);
+            upload.Errors.Add(error with { Value = ItemValidator.Printable(error.Value), Reason = ItemValidator.Printable(error.Reason)! });
         }
     }
 
@@ -253,6 +257,11 @@ internal sealed partial class BatchGrain(
 
     private async Task EndAsync(Upload upload)
     {
+        if (!ReferenceEquals(_upload, upload))
+        {
+            return;
+        }
+
         _upload = null;
         await ReleaseAsync(upload.LockConnection);
     }

@@ -3,13 +3,17 @@ using System.ComponentModel.DataAnnotations;
 namespace PriceIngest.Grains.Batches;
 
 /// <summary>Limits of the write side (configuration section "Ingest").</summary>
-public sealed class IngestOptions
+public sealed class IngestOptions : IValidatableObject
 {
     public const string Section = "Ingest";
 
     /// <summary>Most items one batch may hold. Default 5,000,000.</summary>
     [Range(1, 100_000_000)]
     public long MaxBatchItems { get; set; } = 5_000_000;
+
+    /// <summary>Most uploads receiving at once per silo (each holds a database connection). Default 32.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentUploads { get; set; } = 32;
 
     /// <summary>Most item errors a rejection lists (the total is always counted). Default 1,000.</summary>
     [Range(1, 1_000_000)]
@@ -21,6 +25,15 @@ public sealed class IngestOptions
     /// <summary>Latest accepted day, counted from today (UTC). Default 730 days ahead.</summary>
     [Range(0, 36_500)]
     public int MaxDaysAhead { get; set; } = 730;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Days are stored relative to 2000-01-01 in sort keys; earlier days are out of the model.
+        if (MinDay < new DateOnly(2000, 1, 1))
+        {
+            yield return new ValidationResult("Ingest:MinDay must be 2000-01-01 or later", [nameof(MinDay)]);
+        }
+    }
 
     /// <summary>Highest accepted price in USD (prices are positive integers). Default 10,000,000.</summary>
     [Range(1, int.MaxValue)]

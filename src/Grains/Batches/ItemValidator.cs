@@ -15,6 +15,22 @@ internal sealed class ItemValidator(ReferenceSnapshot reference, IngestOptions o
 
     private readonly DateOnly _lastDay = today.AddDays(options.MaxDaysAhead);
 
+    /// <summary>
+    /// A value as it can be shown back and stored (jsonb refuses NUL): control and surrogate characters replaced,
+    /// at most 200 characters.
+    /// </summary>
+    public static string? Printable(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var text = value.Length > 200 ? value[..200] + "..." : value;
+        static bool Unprintable(char c) => char.IsControl(c) || char.IsSurrogate(c);
+        return text.Any(Unprintable) ? new string([.. text.Select(c => Unprintable(c) ? '\uFFFD' : c)]) : text;
+    }
+
     /// <summary>Orders one item's errors as its fields are ordered.</summary>
     public static Comparison<ItemError> FieldOrder { get; } = (a, b) => Array.IndexOf(Fields, a.Field).CompareTo(Array.IndexOf(Fields, b.Field));
 

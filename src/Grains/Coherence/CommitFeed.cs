@@ -114,8 +114,10 @@ public sealed partial class CommitFeed(
             {
                 break;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                // Never let the feed stop the silo: the watermark stays put (reads asking for newer
+                // commits get 503) and the next poll tries again.
                 LogCatchUpFailed(logger, e);
             }
         }

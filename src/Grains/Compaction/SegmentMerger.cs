@@ -76,26 +76,51 @@ public sealed partial class SegmentMerger(NpgsqlDataSource dataSource, IOptions<
 
     private static async Task<int[]> PickAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SegmentMergeOptions settings, CancellationToken cancellationToken)
     {
-        // Size-tiered: merge the smallest old segments, enough of them to get back to half the cap,
-        // so big segments are rarely rewritten.
         await using var command = new NpgsqlCommand("""
-            with live as (select seg, rows, created_at from segments where merged_into is null),
-                 due as (select case when count(*) > $1 then count(*) - $1 / 2 + 1 else 0 end as n from live)
-            select seg from live
-            where created_at < now() - $2
+            select seg, rows, created_at < now() - $1 as old
+            from segments where merged_into is null
             order by rows, seg
-            limit (select n from due)
             """, connection, transaction);
-        command.Parameters.Add(new() { Value = settings.MaxSegments });
         command.Parameters.Add(new() { Value = settings.MinAge });
-        var segments = new List<int>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var live = new List<(int Segment, long Rows, bool Old)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            segments.Add(reader.GetInt32(0));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                live.Add((reader.GetInt32(0), reader.GetInt64(1), reader.GetBoolean(2)));
+            }
         }
 
-        return [.. segments];
+        return Pick(live, settings.MaxSegments);
+    }
+
+    /// <summary>
+    /// Size-tiered choice: the smallest old segments, enough to get back to half the cap, but never
+    /// one more than twice the size of all those already chosen together, so a big segment is not
+    /// rewritten again and again just to absorb small ones.
+    /// </summary>
+    internal static int[] Pick(IReadOnlyList<(int Segment, long Rows, bool Old)> liveBySize, int maxSegments)
+    {
+        if (liveBySize.Count <= maxSegments)
+        {
+            return [];
+        }
+
+        var wanted = liveBySize.Count - (maxSegments / 2) + 1;
+        var chosen = new List<int>();
+        long chosenRows = 0;
+        foreach (var (segment, rows, old) in liveBySize.Where(s => s.Old))
+        {
+            if (chosen.Count == wanted || (chosen.Count >= 2 && rows > 2 * chosenRows))
+            {
+                break;
+            }
+
+            chosen.Add(segment);
+            chosenRows += rows;
+        }
+
+        return chosen.Count >= 2 ? [.. chosen] : [];
     }
 
 #pragma warning disable CA2100 // every SQL text here is a constant of this class

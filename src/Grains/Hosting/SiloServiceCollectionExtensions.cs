@@ -29,6 +29,8 @@ public static class SiloServiceCollectionExtensions
         services.AddOptions<RatesOptions>().Bind(configuration.GetSection(RatesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CommitFeedOptions>().Bind(configuration.GetSection(CommitFeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddSingleton(sp => UploadConnections.Create(
+            connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.MaxConcurrentUploads));
         services.AddMetrics();
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<Migrator>();

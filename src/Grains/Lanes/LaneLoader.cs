@@ -72,8 +72,17 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
 
     private async Task<LoadResult> QueryAsync(int[] lanes, CancellationToken cancellationToken)
     {
-        // One statement, one snapshot: the sums and the commit sequence they include agree.
-        await using var command = dataSource.CreateCommand("""
+        // The partition list is fixed when the query is planned, the data snapshot later; a commit
+        // attaching in between would be counted in the sequence but not read. A SHARE lock on the
+        // parent (it conflicts with ATTACH) closes that gap; it waits only for a commit's last step.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockParent = new NpgsqlCommand("lock table only prices in share mode", connection, transaction))
+        {
+            await lockParent.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var command = new NpgsqlCommand("""
             select c.seq, p.lane, p.day_number, p.total, p.n
             from commit_counter c
             left join lateral (
@@ -82,7 +91,7 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
                 group by lane, day
                 order by lane, day
             ) p on true
-            """);
+            """, connection, transaction);
         command.Parameters.Add(new() { Value = lanes });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using PriceIngest.Grains.Coherence;
 using PriceIngest.Grains.Lanes;
 using PriceIngest.Grains.ReferenceData;
@@ -66,9 +67,19 @@ internal sealed class LocalRatesService(
             }
         }
 
+        LaneDays[] lanes;
+        try
+        {
+            lanes = await Task.WhenAll(calls);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new ServiceUnavailableException("the database is unreachable; cold lanes cannot be loaded right now, retry shortly", e);
+        }
+
         var sums = new long[length];
         var counts = new int[length];
-        foreach (var lane in await Task.WhenAll(calls))
+        foreach (var lane in lanes)
         {
             var offset = lane.From.DayNumber - query.From.DayNumber;
             for (var i = 0; i < lane.Sums.Length; i++)

@@ -89,6 +89,25 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Identity values are spent even by rolled-back inserts; under the table lock, rewind the
+        // sequence to the highest id in use and check that the new codes fit before inserting.
+        await using (var room = new NpgsqlCommand("""
+            select setval(pg_get_serial_sequence('ports', 'id'), coalesce(max(id), 1), max(id) is not null),
+                   32767 - coalesce(max(id), 0),
+                   (select count(*) from unnest($1::text[]) c where not exists (select 1 from ports p where p.code = c))
+            from ports
+            """, connection, transaction))
+        {
+            room.Parameters.Add(new() { Value = ports.Select(p => p.Code).ToArray() });
+            await using var reader = await room.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var (free, wanted) = (reader.GetInt32(1), reader.GetInt64(2));
+            if (wanted > free)
+            {
+                throw new ReferenceDataException([$"{wanted} new ports do not fit: only {free} more port ids are left (at most {short.MaxValue} ports ever)"]);
+            }
+        }
+
         await using (var insert = new NpgsqlCommand("""
             insert into ports (code, name, region_slug)
             select u.code, u.name, u.region

@@ -37,6 +37,7 @@ internal static class BatchStore
         await using var command = new NpgsqlCommand("""
             select state, items, commit_seq, invalid_items, errors, reason, received_at, finished_at,
                    exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+                           and l.database = (select oid from pg_database where datname = current_database())
                            and ((l.classid::bigint << 32) | l.objid::bigint) = $2) as owned
             from batches where id = $1
             """, connection);

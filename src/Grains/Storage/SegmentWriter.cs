@@ -59,13 +59,17 @@ internal static class SegmentWriter
                 state = 'committed', source = excluded.source, items = excluded.items, invalid_items = 0,
                 errors = null, reason = null, commit_seq = excluded.commit_seq, seg = excluded.seg,
                 finished_at = excluded.finished_at
+            where batches.state <> 'committed'
             returning commit_seq, pg_notify('price_commits', commit_seq::text)
             """, connection, transaction);
         finish.Parameters.Add(new() { Value = batchId });
         finish.Parameters.Add(new() { Value = (object?)source ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         finish.Parameters.Add(new() { Value = (long)rows.Count });
         finish.Parameters.Add(new() { Value = segment });
-        var commitSeq = (long)(await finish.ExecuteScalarAsync(cancellationToken))!;
+        // No row: the id is committed already (only possible if the advisory lock was bypassed,
+        // e.g. behind a transaction-pooling proxy). Throwing rolls this copy back: exactly once.
+        var commitSeq = await finish.ExecuteScalarAsync(cancellationToken) as long?
+            ?? throw new InvalidOperationException($"batch '{batchId}' is already committed");
 
         // Not cancellable: once COMMIT is sent, the caller must learn the real outcome.
         await transaction.CommitAsync(CancellationToken.None);

@@ -223,6 +223,32 @@ public sealed class BatchUploadTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
     }
 
+    [Fact]
+    public async Task Control_characters_and_broken_unicode_are_item_errors_shown_printable_not_server_errors()
+    {
+        var response = await Http.PostAsync("/batches?id=weird", TestData.Ndjson(
+            "{\"origin\":\"CN\\u0000SG\",\"destination\":\"NLRTM\",\"day\":\"2016-01-01\",\"price\":1}\n" +
+            "{\"origin\":\"\\ud800\",\"destination\":\"NLRTM\",\"day\":\"2016-01-01\",\"price\":1}\n"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var rejection = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, rejection.GetProperty("invalid_items").GetInt64());
+        Assert.Equal("CN\uFFFDSG", rejection.GetProperty("errors")[0].GetProperty("value").GetString());
+        Assert.Equal("rejected", (await Http.GetFromJsonAsync<JsonElement>("/batches/weird")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Csv_with_the_price_columns_after_the_sixteenth_is_read()
+    {
+        var filler = string.Join(',', Enumerable.Range(0, 20).Select(i => $"x{i}"));
+        var values = string.Join(',', Enumerable.Range(0, 20).Select(_ => "-"));
+        var response = await Http.PostAsync("/batches?id=wide", TestData.Csv(
+            $"{filler},origin,destination,day,price\n{values},CNSGH,NLRTM,2016-01-01,7\n"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(7, await Sql.ScalarAsync<long>(_silo.ConnectionString, "select sum(price) from prices"));
+    }
+
     private async Task WaitForStateAsync(string id, string state)
     {
         for (var i = 0; i < 300; i++)

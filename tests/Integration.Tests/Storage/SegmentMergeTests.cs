@@ -87,6 +87,22 @@ public sealed class SegmentMergeTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.All(observed, count => Assert.Equal(total, count));
     }
 
+    [Fact]
+    public void Merge_choice_takes_the_smallest_old_segments_and_spares_a_much_bigger_one()
+    {
+        // 20 live segments, cap 16: 20 - 8 + 1 = 13 wanted. The young one is never taken; the
+        // 1,000,000-row segment is more than twice all the small ones together, so it is spared.
+        var live = Enumerable.Range(1, 18).Select(i => (i, 100L, true))
+            .Append((19, 1_000_000L, true)).Append((20, 50L, false)).OrderBy(s => s.Item2).ToList();
+
+        var chosen = SegmentMerger.Pick(live, maxSegments: 16);
+
+        Assert.Equal(13, chosen.Length);
+        Assert.DoesNotContain(19, chosen);
+        Assert.DoesNotContain(20, chosen);
+        Assert.Empty(SegmentMerger.Pick(live.Take(16).ToList(), maxSegments: 16));
+    }
+
     private static List<(string, string, string, long)> Rows(Random random, int count) =>
         [.. Enumerable.Range(0, count).Select(_ =>
         {
