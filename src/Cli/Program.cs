@@ -1,0 +1,3 @@
+using PriceIngest.Cli;
+
+return await CliApp.RunAsync(args, CliConsole.FromSystem());

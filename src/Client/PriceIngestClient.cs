@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using PriceIngest.Client.Sources;
+using PriceIngest.Contracts;
+using PriceIngest.Contracts.V1;
+using PriceIngest.Grpc.Client;
+using PriceIngest.Grpc.Core;
+using Polly;
+using Polly.Retry;
+
+namespace PriceIngest.Client;
+
+/// <summary>
+/// The typed client of <c>priceingest.v1</c>: streams batches (in chunks, constant memory),
+/// submits small ones, reads batch states and daily rates. Transient failures (UNAVAILABLE:
+/// server down or draining, connection refused or reset) are retried a bounded number of times
+/// with exponential backoff and jitter, always with the same batch id: the server commits a batch
+/// id at most once, so a retry after a lost answer returns the first receipt. Every other status
+/// (INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, ...) surfaces at once as <see cref="RpcException"/>.
+/// A rejected batch is not an exception: its receipt has status REJECTED and the item errors.
+/// One client per server; thread-safe.
+/// </summary>
+public sealed class PriceIngestClient : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly PriceIngestClientOptions _options;
+
+    public PriceIngestClient(string address, PriceIngestClientOptions? options = null)
+        : this(new Uri(address, UriKind.Absolute), options)
+    {
+    }
+
+    public PriceIngestClient(Uri address, PriceIngestClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        _options = options ?? new PriceIngestClientOptions();
+        _options.Validate();
+        _channel = GrpcChannel.ForAddress(address, _options.ChannelOptions);
+    }
+
+    public Uri Address => _channel.Address;
+
+    /// <summary>Streams a file (CSV or NDJSON; format from the extension when not given) as batch <paramref name="batchId"/>.</summary>
+    public Task<BatchReceipt> UploadFileAsync(
+        string batchId, string path, PriceFileFormat? format = null, IProgress<UploadProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        UploadAsync(batchId, PriceSource.FromFile(path, format), progress, cancellationToken);
+
+    /// <summary>Streams the items a factory makes (called again for each retry) as batch <paramref name="batchId"/>.</summary>
+    public Task<BatchReceipt> UploadAsync(
+        string batchId, Func<CancellationToken, IAsyncEnumerable<PriceItem>> items, IProgress<UploadProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        UploadAsync(batchId, PriceSource.FromFactory(items), progress, cancellationToken);
+
+    /// <summary>
+    /// Streams <paramref name="source"/> as batch <paramref name="batchId"/>: a header message, then
+    /// <see cref="PriceIngestClientOptions.ChunkItems"/> items per message. Each retry starts the
+    /// source over with the same batch id; a source that cannot restart is retried only when the
+    /// failure came before anything was read from it.
+    /// </summary>
+    public async Task<BatchReceipt> UploadAsync(
+        string batchId, PriceSource source, IProgress<UploadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(batchId);
+        ArgumentNullException.ThrowIfNull(source);
+        var attempt = 0;
+        var pipeline = Pipeline("upload", e => source.CanRestart || !source.Started);
+        return await pipeline.ExecuteAsync(
+            async token => await UploadOnceAsync(batchId, source, ++attempt, progress, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A small batch in one message (SubmitBatch).</summary>
+    public Task<BatchReceipt> SubmitAsync(string batchId, IEnumerable<PriceItem> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(batchId);
+        ArgumentNullException.ThrowIfNull(items);
+        var request = new SubmitBatchRequest { Header = Header(batchId) };
+        request.Items.AddRange(items);
+        return UnaryAsync("submit", IngestMethods.SubmitBatch, request, cancellationToken);
+    }
+
+    /// <summary>The recorded state of a batch id (NOT_FOUND when never received).</summary>
+    public Task<BatchReceipt> GetBatchAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(batchId);
+        return UnaryAsync("get batch", IngestMethods.GetBatch, new GetBatchRequest { BatchId = batchId }, cancellationToken);
+    }
+
+    /// <summary>Average daily prices between two places (port codes or region slugs), days "YYYY-MM-DD" inclusive.</summary>
+    public Task<RatesReply> GetRatesAsync(RatesRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return UnaryAsync("get rates", PriceMethods.GetRates, request, cancellationToken);
+    }
+
+    public Task<RatesReply> GetRatesAsync(
+        string origin, string destination, DateOnly from, DateOnly to, long? minCommitSeq = null, int? minCount = null, CancellationToken cancellationToken = default)
+    {
+        var request = new RatesRequest
+        {
+            Origin = origin,
+            Destination = destination,
+            DateFrom = from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            DateTo = to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (minCommitSeq is { } seq)
+        {
+            request.MinCommitSeq = seq;
+        }
+
+        if (minCount is { } count)
+        {
+            request.MinCount = count;
+        }
+
+        return GetRatesAsync(request, cancellationToken);
+    }
+
+    public void Dispose() => _channel.Dispose();
+
+    private async Task<BatchReceipt> UploadOnceAsync(
+        string batchId, PriceSource source, int attempt, IProgress<UploadProgress>? progress, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        long items = 0;
+        long messages = 0;
+        UploadProgress Snapshot(bool completed) =>
+            new(attempt, items, messages, source.BytesRead, source.TotalBytes, watch.Elapsed, completed);
+
+        progress?.Report(Snapshot(false));
+        using var call = _channel.AsyncClientStreamingCall(IngestMethods.UploadBatch, Options(_options.UploadTimeout, cancellationToken));
+        await call.RequestStream.WriteAsync(new UploadBatchRequest { Header = Header(batchId) }, cancellationToken).ConfigureAwait(false);
+        messages++;
+
+        var chunk = new PriceItems();
+        await foreach (var item in source.ReadAsync(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            chunk.Items.Add(item);
+            if (chunk.Items.Count >= _options.ChunkItems)
+            {
+                await call.RequestStream.WriteAsync(new UploadBatchRequest { Items = chunk }, cancellationToken).ConfigureAwait(false);
+                items += chunk.Items.Count;
+                messages++;
+                chunk = new PriceItems();
+                progress?.Report(Snapshot(false));
+            }
+        }
+
+        if (chunk.Items.Count > 0)
+        {
+            await call.RequestStream.WriteAsync(new UploadBatchRequest { Items = chunk }, cancellationToken).ConfigureAwait(false);
+            items += chunk.Items.Count;
+            messages++;
+        }
+
+        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        progress?.Report(Snapshot(false));
+        var receipt = await call.ResponseAsync.ConfigureAwait(false);
+        progress?.Report(Snapshot(true));
+        return receipt;
+    }
+
+    private async Task<TResponse> UnaryAsync<TRequest, TResponse>(
+        string operation, Method<TRequest, TResponse> method, TRequest request, CancellationToken cancellationToken)
+        where TRequest : class
+        where TResponse : class
+    {
+        var pipeline = Pipeline(operation, static _ => true);
+        return await pipeline.ExecuteAsync(
+            async token =>
+            {
+                using var call = _channel.AsyncUnaryCall(method, request, Options(_options.CallTimeout, token));
+                return await call.ResponseAsync.ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private ResiliencePipeline Pipeline(string operation, Func<Exception, bool> mayRetry)
+    {
+        if (_options.MaxAttempts == 1)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
+        return new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = _options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.RetryDelay,
+                MaxDelay = _options.MaxRetryDelay,
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e
+                    && !args.Context.CancellationToken.IsCancellationRequested
+                    && Transient.IsTransient(e)
+                    && mayRetry(e)),
+                OnRetry = args =>
+                {
+                    _options.OnRetry?.Invoke(new RetryNotice(operation, args.AttemptNumber + 2, _options.MaxAttempts, args.RetryDelay, args.Outcome.Exception!));
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    private CallOptions Options(TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        Metadata? headers = null;
+        if (!string.IsNullOrEmpty(_options.Authorization))
+        {
+            headers = new Metadata { { "authorization", _options.Authorization } };
+        }
+
+        return new CallOptions
+        {
+            Headers = headers,
+            Deadline = timeout is { } t ? DateTime.UtcNow + t : null,
+            CancellationToken = cancellationToken,
+            RequestCompression = _options.UseGzip ? "gzip" : null,
+        };
+    }
+
+    private BatchHeader Header(string batchId) => new() { BatchId = batchId, Source = _options.Source };
+}

@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using PriceIngest.Contracts.V1;
+
+namespace PriceIngest.Client.Sources;
+
+/// <summary>
+/// Streams <see cref="PriceItem"/>s out of CSV or NDJSON text, one line at a time (constant
+/// memory). Blank lines are skipped. Values are passed on as written (the server validates them);
+/// only what cannot be put in a <see cref="PriceItem"/> at all (a price that is not a whole number,
+/// a wrong number of CSV fields, malformed JSON) stops the read with a <see cref="PriceFileException"/>.
+/// </summary>
+public static class PriceFileReader
+{
+    private static readonly string[] Columns = ["origin", "destination", "day", "price"];
+
+    public static IAsyncEnumerable<PriceItem> ReadAsync(Stream stream, PriceFileFormat format, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return format == PriceFileFormat.Ndjson ? ReadNdjsonAsync(stream, cancellationToken) : ReadCsvAsync(stream, cancellationToken);
+    }
+
+    private static StreamReader Open(Stream stream) =>
+        new(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+
+    private static async IAsyncEnumerable<PriceItem> ReadCsvAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = Open(stream);
+        int[]? map = null;
+        var width = 0;
+        long lineNumber = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var fields = SplitCsv(line, lineNumber);
+            if (map is null)
+            {
+                map = HeaderMap(fields, lineNumber);
+                width = fields.Count;
+                continue;
+            }
+
+            if (fields.Count != width)
+            {
+                throw new PriceFileException(lineNumber, $"expected {width} fields, found {fields.Count}");
+            }
+
+            yield return new PriceItem
+            {
+                Origin = fields[map[0]],
+                Destination = fields[map[1]],
+                Day = fields[map[2]],
+                Price = ParsePrice(fields[map[3]], lineNumber),
+            };
+        }
+
+        if (map is null)
+        {
+            throw new PriceFileException(lineNumber, "the file is empty: expected the header origin,destination,day,price");
+        }
+    }
+
+    private static int[] HeaderMap(List<string> fields, long lineNumber)
+    {
+        var map = new int[Columns.Length];
+        for (var c = 0; c < Columns.Length; c++)
+        {
+            map[c] = fields.FindIndex(f => f.Equals(Columns[c], StringComparison.OrdinalIgnoreCase));
+            if (map[c] < 0)
+            {
+                throw new PriceFileException(lineNumber, $"the header has no '{Columns[c]}' column (expected origin,destination,day,price)");
+            }
+        }
+
+        return map;
+    }
+
+    private static long ParsePrice(string text, long lineNumber) =>
+        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var price)
+            ? price
+            : throw new PriceFileException(lineNumber, $"price '{text}' is not a whole number");
+
+    /// <summary>RFC 4180 fields of one line (quoted fields may contain commas and doubled quotes), trimmed.</summary>
+    internal static List<string> SplitCsv(string line, long lineNumber)
+    {
+        var fields = new List<string>(4);
+        var field = new StringBuilder();
+        var i = 0;
+        while (true)
+        {
+            field.Clear();
+            while (i < line.Length && line[i] is ' ' or '\t')
+            {
+                i++;
+            }
+
+            if (i < line.Length && line[i] == '"')
+            {
+                i++;
+                while (true)
+                {
+                    if (i >= line.Length)
+                    {
+                        throw new PriceFileException(lineNumber, "unterminated quoted field");
+                    }
+
+                    if (line[i] == '"')
+                    {
+                        if (i + 1 < line.Length && line[i + 1] == '"')
+                        {
+                            field.Append('"');
+                            i += 2;
+                            continue;
+                        }
+
+                        i++;
+                        break;
+                    }
+
+                    field.Append(line[i++]);
+                }
+
+                while (i < line.Length && line[i] != ',')
+                {
+                    i++;
+                }
+            }
+            else
+            {
+                while (i < line.Length && line[i] != ',')
+                {
+                    field.Append(line[i++]);
+                }
+            }
+
+            fields.Add(field.ToString().Trim());
+            if (i >= line.Length)
+            {
+                return fields;
+            }
+
+            i++; // the comma
+        }
+    }
+
+    private static async IAsyncEnumerable<PriceItem> ReadNdjsonAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = Open(stream);
+        long lineNumber = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            yield return ParseJsonLine(line, lineNumber);
+        }
+    }
+
+    private static PriceItem ParseJsonLine(string line, long lineNumber)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            throw new PriceFileException(lineNumber, $"not a JSON object: {e.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new PriceFileException(lineNumber, "not a JSON object");
+            }
+
+            var item = new PriceItem
+            {
+                Origin = Text(root, "origin", lineNumber),
+                Destination = Text(root, "destination", lineNumber),
+                Day = Text(root, "day", lineNumber),
+            };
+            if (!root.TryGetProperty("price", out var price))
+            {
+                throw new PriceFileException(lineNumber, "no 'price'");
+            }
+
+            item.Price = price.ValueKind switch
+            {
+                JsonValueKind.Number when price.TryGetInt64(out var whole) => whole,
+                JsonValueKind.String => ParsePrice(price.GetString()!, lineNumber),
+                _ => throw new PriceFileException(lineNumber, $"price {price.GetRawText()} is not a whole number"),
+            };
+            return item;
+        }
+    }
+
+    private static string Text(JsonElement root, string name, long lineNumber)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return string.Empty;
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw new PriceFileException(lineNumber, $"'{name}' must be a string, found {value.GetRawText()}");
+    }
+}
