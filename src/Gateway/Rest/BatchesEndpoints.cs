@@ -15,8 +15,11 @@ namespace PriceIngest.Gateway.Rest;
 /// </summary>
 internal static partial class BatchesEndpoints
 {
+    /// <summary>What a client-chosen batch id may look like (REST and gRPC alike).</summary>
+    internal const string BatchIdRule = "id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'";
+
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
-    private static partial Regex BatchId();
+    internal static partial Regex BatchId();
 
     /// <summary>The batch id from <c>?id=</c>, generated when absent; null (with a problem) when malformed.</summary>
     public static string? ReadBatchId(HttpContext context, out IResult? problem)
@@ -24,7 +27,7 @@ internal static partial class BatchesEndpoints
         var id = context.Request.Query["id"].ToString();
         problem = id.Length == 0 || BatchId().IsMatch(id)
             ? null
-            : Problems.BadParameter("id", "id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
+            : Problems.BadParameter("id", BatchIdRule);
         return problem is not null ? null : id.Length == 0 ? Guid.NewGuid().ToString("N") : id;
     }
 
@@ -103,7 +106,7 @@ internal static partial class BatchesEndpoints
     {
         if (!BatchId().IsMatch(id))
         {
-            return Problems.BadParameter("id", "id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
+            return Problems.BadParameter("id", BatchIdRule);
         }
 
         var outcome = await ingest.GetBatchAsync(id, context.RequestAborted);

@@ -1,5 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using PriceIngest.Gateway.Grpc;
 using PriceIngest.Gateway.Rest;
 using PriceIngest.Grains.Hosting;
 using PriceIngest.Grains.SampleData;
@@ -16,20 +16,13 @@ public static class SiloApp
         builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            if (silo.HttpHost is "*" or "0.0.0.0")
-            {
-                kestrel.ListenAnyIP(silo.HttpPort);
-            }
-            else
-            {
-                kestrel.Listen(IPAddress.Loopback, silo.HttpPort);
-            }
-        });
+        var listeners = new ApiListeners();
+        builder.Services.AddSingleton(listeners);
+        builder.WebHost.ConfigureKestrel(kestrel => listeners.Declare(kestrel, silo));
 
         builder.Services.AddPriceIngestSilo(builder.Configuration, connectionString);
         builder.Services.AddPriceIngestRest(builder.Configuration);
+        builder.Services.AddPriceIngestGrpc(builder.Configuration);
         if (silo.Seed ?? localMode)
         {
             builder.Services.AddSingleton(new SampleDataOptions());
@@ -39,9 +32,14 @@ public static class SiloApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseListenerSeparation(listeners);
+
+        // REST on the REST port, gRPC on the gRPC port (see ListenerSeparation).
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapPriceIngestRest();
+        app.MapPriceIngestGrpc().WithMetadata(new ListenerSeparation.GrpcEndpoint());
         return app;
     }
 }

@@ -7,6 +7,7 @@ internal static class SiloCommandLine
     {
         ["--http-port"] = "Silo:HttpPort",
         ["--http-host"] = "Silo:HttpHost",
+        ["--grpc-port"] = "Silo:GrpcPort",
         ["--data-dir"] = "Silo:DataDirectory",
         ["--connection-string"] = "ConnectionStrings:Prices",
     };

@@ -11,7 +11,20 @@ public sealed class SiloOptions
     [Range(0, 65535)]
     public int HttpPort { get; set; } = 5080;
 
-    /// <summary>Address to listen on: "localhost" (127.0.0.1 only) or "*" (all interfaces). Default "localhost".</summary>
+    /// <summary>
+    /// gRPC port (<c>--grpc-port</c>): its own HTTP/2 endpoint (h2c, or TLS with ALPN h2 when
+    /// <see cref="GrpcCertificatePath"/> is set). Default 5081; 0 picks a free port.
+    /// </summary>
+    [Range(0, 65535)]
+    public int GrpcPort { get; set; } = 5081;
+
+    /// <summary>A PFX (or PEM) certificate file: with it the gRPC port speaks TLS. Default none (h2c).</summary>
+    public string? GrpcCertificatePath { get; set; }
+
+    /// <summary>The password of <see cref="GrpcCertificatePath"/>, if it has one.</summary>
+    public string? GrpcCertificatePassword { get; set; }
+
+    /// <summary>Address to listen on (REST and gRPC): "localhost" (127.0.0.1 only) or "*" (all interfaces). Default "localhost".</summary>
     public string HttpHost { get; set; } = "localhost";
 
     /// <summary>

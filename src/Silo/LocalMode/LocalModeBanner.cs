@@ -1,6 +1,5 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using PriceIngest.EmbeddedPostgres;
+using PriceIngest.Silo.Hosting;
 
 namespace PriceIngest.Silo.LocalMode;
 
@@ -9,11 +8,13 @@ internal static class LocalModeBanner
 {
     public static void Print(WebApplication app, PostgresServer? embedded)
     {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
+        var listeners = app.Services.GetRequiredService<ApiListeners>();
+        var address = listeners.RestAddress;
         Console.WriteLine($"""
 
             PriceIngest silo is up ({(embedded is null ? "cluster database" : $"local mode, PostgreSQL on port {embedded.Port}, data in {embedded.DataDirectory}")}).
               REST:   {address}
+              gRPC:   {listeners.GrpcAddress}  (priceingest.v1.IngestService, priceingest.v1.PriceService, grpc.health.v1.Health; protos/priceingest/v1)
               Try:    curl '{address}/rates?date_from=2016-01-01&date_to=2016-01-10&origin=CNSGH&destination=north_europe_main'
                       curl '{address}/health/ready'
             Press Ctrl+C to stop.

@@ -1,0 +1,54 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using PriceIngest.Grpc.Hosting;
+
+namespace PriceIngest.Silo.Hosting;
+
+/// <summary>
+/// The silo's two Kestrel endpoints: REST (HTTP/1.1) and gRPC (HTTP/2 only, h2c or TLS). Their
+/// listen options are captured as they are declared, so that the ports they are bound to (also
+/// when 0 picked a free one) are known once the server has started.
+/// </summary>
+public sealed class ApiListeners
+{
+    private ListenOptions? _rest;
+    private ListenOptions? _grpc;
+
+    /// <summary>The bound gRPC port (after start), or -1.</summary>
+    public int GrpcPort => _grpc?.IPEndPoint?.Port ?? -1;
+
+    /// <summary>Where REST answers, e.g. "http://127.0.0.1:5080" (after start).</summary>
+    public string RestAddress => Address(_rest, "http");
+
+    /// <summary>Where gRPC answers, e.g. "http://127.0.0.1:5081" ("https" with a certificate; after start).</summary>
+    public string GrpcAddress => Address(_grpc, GrpcTls ? "https" : "http");
+
+    public bool GrpcTls { get; private set; }
+
+    public void Declare(KestrelServerOptions kestrel, SiloOptions silo)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        ArgumentNullException.ThrowIfNull(silo);
+        var address = silo.HttpHost is "*" or "0.0.0.0" ? IPAddress.Any : IPAddress.Loopback;
+        ListenOptions? declared = null;
+        kestrel.ConfigureEndpointDefaults(listen => declared = listen);
+
+        kestrel.Listen(address, silo.HttpPort);
+        _rest = declared;
+
+        GrpcTls = !string.IsNullOrEmpty(silo.GrpcCertificatePath);
+        kestrel.ListenGrpc(new GrpcListenerOptions
+        {
+            Address = address,
+            Port = silo.GrpcPort,
+            CertificatePath = silo.GrpcCertificatePath,
+            CertificatePassword = silo.GrpcCertificatePassword,
+        });
+        _grpc = declared;
+        kestrel.ConfigureEndpointDefaults(_ => { });
+    }
+
+    private static string Address(ListenOptions? listen, string scheme) => listen?.IPEndPoint is { } endpoint
+        ? $"{scheme}://{(endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : endpoint.Address)}:{endpoint.Port}"
+        : string.Empty;
+}
