@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using PriceIngest.Silo.Hosting;
 
@@ -16,11 +14,18 @@ public sealed class SiloInstance : IAsyncDisposable
     {
         _app = app;
         ConnectionString = connectionString;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) };
+        var listeners = app.Services.GetRequiredService<ApiListeners>();
+        Http = new HttpClient { BaseAddress = new Uri(listeners.RestAddress), Timeout = TimeSpan.FromMinutes(5) };
+        GrpcAddress = new Uri(listeners.GrpcAddress);
+        GrpcPort = listeners.GrpcPort;
     }
 
     public HttpClient Http { get; }
+
+    /// <summary>The silo's gRPC endpoint (h2c on loopback, its own free port).</summary>
+    public Uri GrpcAddress { get; }
+
+    public int GrpcPort { get; }
 
     public string ConnectionString { get; }
 
@@ -28,7 +33,7 @@ public sealed class SiloInstance : IAsyncDisposable
 
     public static async Task<SiloInstance> StartAsync(string connectionString, params string[] settings)
     {
-        var app = SiloApp.Build(["--http-port", "0", "--Silo:Seed=false", "--Logging:LogLevel:Default=Warning", .. settings], connectionString, localMode: false);
+        var app = SiloApp.Build(["--http-port", "0", "--grpc-port", "0", "--Silo:Seed=false", "--Logging:LogLevel:Default=Warning", .. settings], connectionString, localMode: false);
         await app.StartAsync();
         return new SiloInstance(app, connectionString);
     }

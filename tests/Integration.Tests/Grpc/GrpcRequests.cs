@@ -1,0 +1,73 @@
+using PriceIngest.Contracts;
+using PriceIngest.Contracts.V1;
+using PriceIngest.Grpc.Client;
+using PriceIngest.Grpc.Core;
+
+namespace PriceIngest.Integration.Tests.Grpc;
+
+/// <summary>Builds public-contract messages and drives uploads with our client (src/Grpc).</summary>
+public static class GrpcRequests
+{
+    public static PriceItem Item(string origin, string destination, string day, long price) =>
+        new() { Origin = origin, Destination = destination, Day = day, Price = price };
+
+    public static UploadBatchRequest Header(string batchId, long? declaredItems = null)
+    {
+        var header = new BatchHeader { BatchId = batchId, Source = "integration-tests" };
+        if (declaredItems is { } declared)
+        {
+            header.DeclaredItems = declared;
+        }
+
+        return new UploadBatchRequest { Header = header };
+    }
+
+    public static UploadBatchRequest Items(params PriceItem[] items)
+    {
+        var part = new PriceItems();
+        part.Items.Add(items);
+        return new UploadBatchRequest { Items = part };
+    }
+
+    /// <summary>Streams the header, then one message per item array; returns the receipt (or throws RpcException).</summary>
+    public static async Task<BatchReceipt> UploadAsync(GrpcChannel channel, string batchId, IEnumerable<PriceItem[]> messages, CallOptions options = default)
+    {
+        using var call = channel.AsyncClientStreamingCall(IngestMethods.UploadBatch, options);
+        await call.RequestStream.WriteAsync(Header(batchId));
+        foreach (var message in messages)
+        {
+            await call.RequestStream.WriteAsync(Items(message));
+        }
+
+        await call.RequestStream.CompleteAsync();
+        return await call;
+    }
+
+    public static async Task<BatchReceipt?> TryGetBatchAsync(GrpcChannel channel, string batchId)
+    {
+        try
+        {
+            return await channel.AsyncUnaryCall(IngestMethods.GetBatch, new GetBatchRequest { BatchId = batchId });
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls GetBatch until the batch reaches <paramref name="status"/> (bounded: 30 s).</summary>
+    public static async Task WaitForStatusAsync(GrpcChannel channel, string batchId, BatchStatus status)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if ((await TryGetBatchAsync(channel, batchId))?.Status == status)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"batch {batchId} never reached {status}");
+    }
+}
