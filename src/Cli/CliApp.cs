@@ -10,9 +10,11 @@ public static class CliApp
     public const string ExitCodesHelp =
         "Exit codes: 0 success; 2 usage error; 3 rejected input (batch rejected, invalid argument, not found, unreadable file); 4 server unavailable (after the retries) or no answer in time; 5 other error.";
 
-    public static RootCommand Build(CliConsole console)
+    /// <summary>The command tree; named "priceingest" whatever the host process is called.</summary>
+    public static Command Build(CliConsole console)
     {
-        var root = new RootCommand(
+        var root = new Command(
+            "priceingest",
             "priceingest: the ETL client of PriceIngest. Streams batches of freight prices to a silo over gRPC " +
             "(exactly once per batch id, retried when the server is unavailable), and reads daily rates and batch states. " +
             ExitCodesHelp)
@@ -20,6 +22,8 @@ public static class CliApp
             UploadCommand.Create(console),
             RatesCommand.Create(console),
             BatchCommand.Create(console),
+            new HelpOption(),
+            new VersionOption(),
         };
         return root;
     }
@@ -48,10 +52,10 @@ public static class CliApp
         };
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
-            var command = string.Join(' ', parse.CommandResult.Command is RootCommand
-                ? ["priceingest"]
-                : new[] { "priceingest", parse.CommandResult.Command.Name });
-            console.Fail($"{string.Join("; ", parse.Errors.Select(e => e.Message))} (see '{command} --help')");
+            var command = parse.CommandResult.Command.Name == "priceingest" ? "priceingest" : "priceingest " + parse.CommandResult.Command.Name;
+            var messages = string.Join(' ', string.Join("; ", parse.Errors.Select(e => e.Message))
+                .Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+            console.Fail($"{messages} (see '{command} --help')");
             return ExitCodes.Usage;
         }
 

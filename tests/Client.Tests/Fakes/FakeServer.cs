@@ -1,0 +1,66 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PriceIngest.Contracts;
+using PriceIngest.Grpc.Hosting;
+using PriceIngest.Grpc.Server;
+
+namespace PriceIngest.Client.Tests.Fakes;
+
+/// <summary>A real Kestrel on 127.0.0.1:0 serving <see cref="FakePriceIngest"/> with our gRPC server.</summary>
+public sealed class FakeServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeServer(WebApplication app, Uri address, FakePriceIngest service)
+    {
+        _app = app;
+        Address = address;
+        Service = service;
+    }
+
+    public Uri Address { get; }
+
+    public FakePriceIngest Service { get; }
+
+    public static async Task<FakeServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(new GrpcListenerOptions { Address = IPAddress.Loopback, Port = 0 }));
+        builder.Services.AddGrpcServer();
+        var service = new FakePriceIngest();
+        builder.Services.AddSingleton(service);
+        var app = builder.Build();
+        app.MapGrpcService<FakePriceIngest>(binder => binder
+            .ClientStreaming(IngestMethods.UploadBatch, s => s.UploadBatch)
+            .Unary(IngestMethods.SubmitBatch, s => s.SubmitBatch)
+            .Unary(IngestMethods.GetBatch, s => s.GetBatch)
+            .Unary(PriceMethods.GetRates, s => s.GetRates));
+        await app.StartAsync();
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var port = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
+        return new FakeServer(app, new Uri($"http://127.0.0.1:{port}"), service);
+    }
+
+    /// <summary>A loopback address nothing listens on (connection refused).</summary>
+    public static Uri RefusingAddress()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return new Uri($"http://127.0.0.1:{port}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+}
