@@ -143,7 +143,25 @@ internal sealed partial class BatchGrain(
             var sorting = System.Diagnostics.Stopwatch.GetTimestamp();
             upload.Rows.Sort();
             var sorted = System.Diagnostics.Stopwatch.GetElapsedTime(sorting);
-            var (commitSeq, timings) = await SegmentWriter.CommitAsync(upload.LockConnection, BatchId, upload.Header.Source, upload.Rows, cancellationToken);
+            var announced = (Seq: 0L, Segment: 0);
+            long commitSeq;
+            CommitTimings timings;
+            try
+            {
+                (commitSeq, timings) = await SegmentWriter.CommitAsync(upload.LockConnection, BatchId, upload.Header.Source, upload.Rows,
+                    (seq, segment) =>
+                    {
+                        announced = (seq, segment);
+                        commits.ExpectLocal(seq, segment, upload.Rows);
+                    },
+                    cancellationToken);
+            }
+            catch when (announced.Seq != 0)
+            {
+                commits.ForgetLocal(announced.Seq, announced.Segment);
+                throw;
+            }
+
             RecordPhases(received, sorted, timings);
 
             // Read back what was recorded, so this silo reports exactly what any other silo would.
@@ -156,7 +174,7 @@ internal sealed partial class BatchGrain(
             // The caller's next read in this silo must see the batch: apply it to the cached lanes
             // now (the id's lock is released first; the commit is durable already).
             await EndAsync(upload);
-            await commits.ApplyLocalAsync(commitSeq, upload.Rows);
+            await commits.WaitAppliedAsync(commitSeq);
             return _committed;
         }
         catch (Exception e) when (_committed is null)

@@ -27,24 +27,40 @@ public sealed partial class CommitFeed(
 {
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, StagedRows> _local = [];
+    private readonly Dictionary<long, (int Segment, StagedRows Rows)> _local = [];
     private readonly List<(long Seq, TaskCompletionSource Done)> _waiters = [];
     private long _watermark = -1;
 
     public long Watermark => Interlocked.Read(ref _watermark);
 
-    /// <summary>Called by the committing grain after COMMIT: applies the batch here before it answers.</summary>
-    internal async Task ApplyLocalAsync(long commitSeq, StagedRows rows)
+    /// <summary>
+    /// Called by the committing grain just before COMMIT, so the NOTIFY that the commit sends
+    /// never makes this silo read back a segment it has in memory. Keyed by sequence and segment:
+    /// a rolled-back commit's sequence is reused by the next commit, its segment id never is.
+    /// </summary>
+    internal void ExpectLocal(long commitSeq, int segment, StagedRows rows)
     {
         lock (_gate)
         {
-            // If the poll already applied this commit from its segment, there is nothing to keep.
-            if (commitSeq > _watermark)
+            _local[commitSeq] = (segment, rows);
+        }
+    }
+
+    /// <summary>The commit announced with <see cref="ExpectLocal"/> did not happen.</summary>
+    internal void ForgetLocal(long commitSeq, int segment)
+    {
+        lock (_gate)
+        {
+            if (_local.TryGetValue(commitSeq, out var local) && local.Segment == segment)
             {
-                _local[commitSeq] = rows;
+                _local.Remove(commitSeq);
             }
         }
+    }
 
+    /// <summary>Called by the committing grain after COMMIT: waits until the batch is applied here, before it answers.</summary>
+    internal async Task WaitAppliedAsync(long commitSeq)
+    {
         _wake.Release();
         if (!await WaitForAsync(commitSeq, options.Value.MaxWait, CancellationToken.None))
         {
@@ -141,10 +157,13 @@ public sealed partial class CommitFeed(
 
         foreach (var (seq, segment) in pending)
         {
-            StagedRows? rows;
+            StagedRows? rows = null;
             lock (_gate)
             {
-                _local.Remove(seq, out rows);
+                if (_local.Remove(seq, out var local) && local.Segment == segment)
+                {
+                    rows = local.Rows;
+                }
             }
 
             if (rows is not null)

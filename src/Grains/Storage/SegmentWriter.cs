@@ -19,8 +19,9 @@ internal static class SegmentWriter
 
     private const int RowBytes = 2 + (3 * 8);
 
+    /// <param name="beforeCommit">Told the commit sequence and segment just before COMMIT is sent.</param>
     public static async Task<(long CommitSeq, CommitTimings Timings)> CommitAsync(
-        NpgsqlConnection connection, string batchId, string? source, StagedRows rows, CancellationToken cancellationToken)
+        NpgsqlConnection connection, string batchId, string? source, StagedRows rows, Action<long, int> beforeCommit, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -72,6 +73,7 @@ internal static class SegmentWriter
             ?? throw new InvalidOperationException($"batch '{batchId}' is already committed");
 
         // Not cancellable: once COMMIT is sent, the caller must learn the real outcome.
+        beforeCommit(commitSeq, segment);
         await transaction.CommitAsync(CancellationToken.None);
         var timings = new CommitTimings(
             System.Diagnostics.Stopwatch.GetElapsedTime(started, copied),
