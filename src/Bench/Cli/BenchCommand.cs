@@ -6,7 +6,7 @@ using PriceIngest.Bench.Workloads;
 namespace PriceIngest.Bench.Cli;
 
 /// <summary>
-/// <c>bench [--quick] [--output PATH] [--connection-string CS] [--seed N]</c>: the markdown report
+/// <c>bench [--quick] [--output PATH] [--connection-string CS] [--seed N] [--rest-only]</c>: the markdown report
 /// on stdout, the JSON report in a file, progress on stderr. Exit code 0 when the run completed and
 /// every answer equalled plain SQL (whether targets were met or not), 2 when answers differed, 1 on
 /// any other failure.
@@ -26,10 +26,11 @@ public static class BenchCommand
             Description = "Use this (empty) PostgreSQL database instead of starting a throwaway cluster.",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the generated data.", DefaultValueFactory = _ => 42 };
+        var restOnly = new Option<bool>("--rest-only") { Description = "Measure the service over REST only (no gRPC contender)." };
 
         var command = new RootCommand("PriceIngest benchmark: ingest and lookups of the service against raw PostgreSQL COPY and the plain SQL query, in one run.")
         {
-            quick, output, connectionString, seed,
+            quick, output, connectionString, seed, restOnly,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,6 +40,7 @@ public static class BenchCommand
                 OutputPath = parse.GetValue(output)!,
                 ConnectionString = parse.GetValue(connectionString),
                 Seed = parse.GetValue(seed),
+                RestOnly = parse.GetValue(restOnly),
             };
             return await RunAsync(settings, cancellationToken);
         });

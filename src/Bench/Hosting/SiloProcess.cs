@@ -22,14 +22,20 @@ public sealed class SiloProcess : IAsyncDisposable
     private bool _stopped;
     private bool _closed;
 
-    private SiloProcess(Process process, int httpPort, StreamWriter log)
+    private SiloProcess(Process process, int httpPort, int grpcPort, StreamWriter log)
     {
         _process = process;
         HttpPort = httpPort;
+        GrpcPort = grpcPort;
         _log = log;
     }
 
     public int HttpPort { get; }
+
+    public int GrpcPort { get; }
+
+    /// <summary>Where the silo answers REST and gRPC (h2c) on loopback.</summary>
+    public SiloEndpoints Endpoints => new(BaseAddress, new($"http://127.0.0.1:{GrpcPort.ToString(CultureInfo.InvariantCulture)}"));
 
     public int Pid => _process.Id;
 
@@ -46,6 +52,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var port = FreeTcpPort.Pick();
+        var grpcPort = FreeTcpPort.Pick();
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
         var info = new ProcessStartInfo(dotnet)
         {
@@ -55,7 +62,8 @@ public sealed class SiloProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         foreach (var argument in (string[])[
-            Assembly, "--connection-string", connectionString, "--http-port", port.ToString(CultureInfo.InvariantCulture), "--no-seed",
+            Assembly, "--connection-string", connectionString, "--http-port", port.ToString(CultureInfo.InvariantCulture),
+            "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--no-seed",
             "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
             "--Logging:LogLevel:PriceIngest.Grains.Batches.BatchGrain=Debug",
             "--Logging:Console:FormatterOptions:SingleLine=true"])
@@ -67,9 +75,9 @@ public sealed class SiloProcess : IAsyncDisposable
         info.Environment.Remove("ConnectionStrings:Prices");
 
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        await log.WriteLineAsync($"----- silo start on port {port} at {DateTimeOffset.UtcNow:O}");
+        await log.WriteLineAsync($"----- silo start on ports {port} (REST) and {grpcPort} (gRPC) at {DateTimeOffset.UtcNow:O}");
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var silo = new SiloProcess(process, port, log);
+        var silo = new SiloProcess(process, port, grpcPort, log);
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data is null ? null : "[stderr] " + e.Data);
         if (!process.Start())

@@ -12,6 +12,9 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
     /// <summary>The phase of the service's lane loads (PriceGrain activations).</summary>
     public const string LaneLoads = "db: lane loads";
 
+    /// <summary>The phase of the commit feed reading a committed segment back from the database.</summary>
+    public const string SegmentReadBack = "db: commit feed reads a segment back";
+
     // Matched in order on the statement text. Top-level calls include their nested statements, listed as "of which".
     // COMMIT is left out: pg_stat_statements times the statement, not the commit work after it (the silo's own "commit" phase has it).
     private static readonly (Func<string, bool> Matches, string Phase)[] Phases =
@@ -24,7 +27,7 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
         (q => q.StartsWith("alter table prices attach partition", StringComparison.Ordinal), "db:   of which attach partition"),
         (q => q.Contains("update commit_counter", StringComparison.Ordinal), "db: batch record, counter, notify"),
         (q => q.Contains("from prices where lane = any", StringComparison.Ordinal), LaneLoads),
-        (q => q.Contains("from prices where seg = ", StringComparison.Ordinal), "db: commit feed reads a segment back"),
+        (q => q.Contains("from prices where seg = ", StringComparison.Ordinal), SegmentReadBack),
     ];
 
     /// <summary>Unmatched statements taking longer than this are listed by their text.</summary>

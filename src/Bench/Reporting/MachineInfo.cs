@@ -5,7 +5,7 @@ namespace PriceIngest.Bench.Reporting;
 
 /// <summary>The machine and software the numbers come from.</summary>
 public sealed record MachineInfo(
-    int Cores, double MemoryGiB, string Cpu, string Os, string Runtime, string PostgresVersion,
+    int Cores, double MemoryGib, string Cpu, string Os, string Runtime, string PostgresVersion,
     IReadOnlyDictionary<string, string> PostgresSettings, string LoadAverageAtStart, string LoadAverageAtEnd)
 {
     /// <summary>The 1, 5 and 15 minute load averages (<c>/proc/loadavg</c>): how busy the shared machine was.</summary>

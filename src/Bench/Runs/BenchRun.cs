@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using PriceIngest.Bench.Contenders;
 using PriceIngest.Bench.Contenders.Service;
 using PriceIngest.Bench.Contenders.Sql;
 using PriceIngest.Bench.Data;
@@ -54,8 +55,10 @@ public sealed class BenchRun(BenchSettings settings, Narrator say)
         await silo.StartAsync(cancellationToken);
         setup["silo start"] = Elapsed.MillisecondsSince(step) / 1000;
         using var client = new RestServiceClient();
-        client.Connect(silo.Current.BaseAddress);
         var covering = CanonicalSqlContender.Covering(dataSource);
+        var rest = new RestServiceContender(client, silo, reference);
+        using var grpc = new GrpcServiceContender(silo, reference);
+        IServiceContender[] services = settings.RestOnly ? [rest] : [rest, grpc];
         var statements = new StatementStatistics(dataSource);
         var run = new RunContext
         {
@@ -68,7 +71,8 @@ public sealed class BenchRun(BenchSettings settings, Narrator say)
             Queries = queries,
             Silo = silo,
             Client = client,
-            Service = new RestServiceContender(client, silo, reference),
+            Service = rest,
+            Services = services,
             Covering = covering,
             TextbookSql = CanonicalSqlContender.Textbook(dataSource),
             AcceptanceSql = CanonicalSqlContender.AcceptanceTestForm(dataSource),
@@ -76,6 +80,11 @@ public sealed class BenchRun(BenchSettings settings, Narrator say)
             Statements = statements,
             PhasesAvailable = await statements.TryEnableAsync(cancellationToken),
         };
+
+        foreach (var service in services)
+        {
+            service.Connect(silo.Current.Endpoints);
+        }
 
         say.Step($"reference data ({reference.Regions.Count} regions, {reference.Ports.Count} ports) through PUT /regions and /ports");
         await client.PutAsync("regions", CsvBodies.Regions(reference.Regions), cancellationToken);
@@ -111,8 +120,9 @@ public sealed class BenchRun(BenchSettings settings, Narrator say)
         var notes = new List<string>
         {
             "(a) and (b) run from the bench process through Npgsql's binary importer on an open pooled connection, BEGIN to COMMIT; (a) carries the rows as sent (text codes), (a') one int lane id per row as the service stores them.",
-            "(c) runs from the first byte of POST /batches (CSV from memory) to the answer of GET /rates on one of the batch's lanes with min_commit_seq = the receipt's commit_seq.",
+            "(c) REST runs from the first byte of POST /batches (CSV from memory) to the answer of GET /rates on one of the batch's lanes with min_commit_seq = the receipt's commit_seq; (c) gRPC likewise with the service's own client (src/Client): UploadBatch client stream of 8,192-item messages built before the clock starts, then GetRates with min_commit_seq.",
             "Plain SQL: the canonical query (recursive CTE for regions, GROUP BY day, generate_series for empty days) over bench.prices with btree (orig_code, dest_code, day) INCLUDE (price), vacuumed, on pooled connections with custom plans; spelled so the btree gets both port lists and the day range (index-only, one descent per lane). The acceptance test's spelling of the same query is timed alongside for reference (same answers, hash join over a sequential scan).",
+            "Memory is measured through REST (the transport does not change what the lane caches hold).",
             "The silo runs as shipped (dotnet PriceIngest.Silo.dll --connection-string ... --no-seed, server GC, default options).",
             "Cold: the first touch of every lane after a restart of the silo process (after warming its code on lanes without prices); plain SQL is timed on the same queries with PostgreSQL's buffers warm, as it always runs.",
         };
@@ -136,7 +146,7 @@ public sealed class BenchRun(BenchSettings settings, Narrator say)
             new CheckSummary(run.Book.Queries, run.Book.Checked, postQueries, servicePrices, textbookPrices,
                 long.Parse(await ScalarAsync(dataSource, "select count(*)::text from pg_inherits where inhparent = 'public.prices'::regclass", cancellationToken), CultureInfo.InvariantCulture),
                 run.Book.Truth),
-            Targets.Evaluate(ingest.Results, lookups.Results, run.Service.Name, covering.Name), notes);
+            Targets.Evaluate(ingest.Results, lookups.Results, services, covering.Name), notes);
         return report;
     }
 

@@ -11,6 +11,9 @@ public sealed record BenchSettings
 
     public string? ConnectionString { get; init; }
 
+    /// <summary>Measure the service over REST only (leave out the gRPC contender).</summary>
+    public bool RestOnly { get; init; }
+
     public int BasePrices => Quick ? 200_000 : 1_000_000;
 
     /// <summary>Batch sizes and how many runs of each (every contender ingests every batch).</summary>

@@ -31,53 +31,51 @@ public sealed class LookupPhase(RunContext run)
 
     private async Task ColdAsync(CancellationToken cancellationToken)
     {
-        var service = run.Service;
         var sql = run.Covering;
         var times = new Dictionary<(string Kind, string Contender), List<double>>();
-        var loads = new Dictionary<string, List<(double Lanes, double Ms, double DbMs, double Queries)>>(StringComparer.Ordinal);
-        void Add(string kind, string contender, double ms)
+        var loads = new Dictionary<(string Kind, string Contender), List<(double Lanes, double Ms, double DbMs, double Queries)>>();
+        static void Add<T>(Dictionary<(string, string), List<T>> to, (string, string) key, T value)
         {
-            if (!times.TryGetValue((kind, contender), out var list))
+            if (!to.TryGetValue(key, out var list))
             {
-                times[(kind, contender)] = list = [];
+                to[key] = list = [];
             }
 
-            list.Add(ms);
+            list.Add(value);
         }
 
-        for (var lifetime = 0; lifetime < run.Settings.ColdLifetimes; lifetime++)
+        // Each service contender gets its own fresh silo processes: a lane is cold only for the first caller.
+        foreach (var service in run.Services)
         {
-            run.Say.Step($"cold lookups: silo restart {lifetime + 1} of {run.Settings.ColdLifetimes}");
-            await run.RestartSiloAsync(cancellationToken);
-            await run.WarmUpCodeAsync(cancellationToken);
-            foreach (var (kind, queries) in new[] { (Port, run.Queries.PortCold[lifetime]), (Region, run.Queries.RegionCold) })
+            for (var lifetime = 0; lifetime < run.Settings.ColdLifetimes; lifetime++)
             {
-                for (var i = 0; i < queries.Count; i++)
+                run.Say.Step($"cold lookups, {service.Name}: silo restart {lifetime + 1} of {run.Settings.ColdLifetimes}");
+                await run.RestartSiloAsync(cancellationToken);
+                await run.WarmUpCodeAsync(cancellationToken);
+                foreach (var (kind, queries) in new[] { (Port, run.Queries.PortCold[lifetime]), (Region, run.Queries.RegionCold) })
                 {
-                    // Alternate who goes first; the service's lanes are cold whatever the order.
-                    ILookupContender[] order = i % 2 == 0 ? [service, sql] : [sql, service];
-                    foreach (var contender in order)
+                    for (var i = 0; i < queries.Count; i++)
                     {
-                        var isService = ReferenceEquals(contender, service);
-                        if (isService && run.PhasesAvailable)
+                        // Alternate who goes first; the service's lanes are cold whatever the order.
+                        ILookupContender[] order = i % 2 == 0 ? [service, sql] : [sql, service];
+                        foreach (var contender in order)
                         {
-                            await run.Statements.ResetAsync(cancellationToken);
-                        }
-
-                        var started = Elapsed.Now();
-                        var answer = await contender.LookupAsync(queries[i], cancellationToken);
-                        var ms = Elapsed.MillisecondsSince(started);
-                        Add(kind, contender.Name, ms);
-                        run.Book.Check(contender.Name, queries[i], answer);
-                        if (isService && run.PhasesAvailable)
-                        {
-                            var (dbMs, calls) = (await run.Statements.ReadAsync(cancellationToken))[StatementStatistics.LaneLoads];
-                            if (!loads.TryGetValue(kind, out var list))
+                            var isService = ReferenceEquals(contender, service);
+                            if (isService && run.PhasesAvailable)
                             {
-                                loads[kind] = list = [];
+                                await run.Statements.ResetAsync(cancellationToken);
                             }
 
-                            list.Add((run.Queries.LanesOf(queries[i]), ms, dbMs, calls));
+                            var started = Elapsed.Now();
+                            var answer = await contender.LookupAsync(queries[i], cancellationToken);
+                            var ms = Elapsed.MillisecondsSince(started);
+                            Add(times, (kind, contender.Name), ms);
+                            run.Book.Check(contender.Name, queries[i], answer);
+                            if (isService && run.PhasesAvailable)
+                            {
+                                var (dbMs, calls) = (await run.Statements.ReadAsync(cancellationToken))[StatementStatistics.LaneLoads];
+                                Add(loads, (kind, service.Name), (run.Queries.LanesOf(queries[i]), ms, dbMs, (double)calls));
+                            }
                         }
                     }
                 }
@@ -89,9 +87,9 @@ public sealed class LookupPhase(RunContext run)
             Results.Add(new(kind, "cold", contender, 1, list.Count, Samples.Of(list), null));
         }
 
-        foreach (var (kind, list) in loads)
+        foreach (var ((kind, contender), list) in loads)
         {
-            ColdBreakdowns.Add(new(kind, Median(list.Select(l => l.Lanes)), Median(list.Select(l => l.Ms)), Median(list.Select(l => l.DbMs)), Median(list.Select(l => l.Queries))));
+            ColdBreakdowns.Add(new(kind, contender, Median(list.Select(l => l.Lanes)), Median(list.Select(l => l.Ms)), Median(list.Select(l => l.DbMs)), Median(list.Select(l => l.Queries))));
         }
     }
 
@@ -120,7 +118,7 @@ public sealed class LookupPhase(RunContext run)
 
     private async Task WarmLatencyAsync(CancellationToken cancellationToken)
     {
-        ILookupContender[] contenders = [run.Service, run.Covering, run.AcceptanceSql];
+        ILookupContender[] contenders = [.. run.Services, run.Covering, run.AcceptanceSql];
         foreach (var (kind, queries, samples) in new[]
         {
             (Port, run.Queries.PortWarm, run.Settings.WarmPortSamples),
@@ -142,7 +140,9 @@ public sealed class LookupPhase(RunContext run)
         var round = 0;
         foreach (var (kind, queries) in new[] { (Port, run.Queries.PortWarm), (Region, run.Queries.RegionWarm) })
         {
-            ILookupContender[] order = round++ % 2 == 0 ? [run.Service, run.Covering] : [run.Covering, run.Service];
+            ILookupContender[] contenders = [.. run.Services, run.Covering];
+            var first = round++;
+            var order = Enumerable.Range(0, contenders.Length).Select(j => contenders[(first + j) % contenders.Length]);
             foreach (var contender in order)
             {
                 run.Say.Step($"throughput, concurrency {settings.Concurrency}: {kind}, {contender.Name}");

@@ -34,8 +34,10 @@ public static class PostIngestCheck
         foreach (var query in queries)
         {
             var expected = await truth.LookupAsync(query, cancellationToken);
-            var actual = await run.Service.LookupAsync(query, cancellationToken);
-            AnswerBook.Compare(run.Service.Name, query, expected, actual, truth.Name);
+            foreach (var contender in run.Services)
+            {
+                AnswerBook.Compare(contender.Name, query, expected, await contender.LookupAsync(query, cancellationToken), truth.Name);
+            }
         }
 
         return (queries.Count, service, textbook);

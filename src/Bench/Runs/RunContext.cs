@@ -1,4 +1,5 @@
 using Npgsql;
+using PriceIngest.Bench.Contenders;
 using PriceIngest.Bench.Contenders.Service;
 using PriceIngest.Bench.Contenders.Sql;
 using PriceIngest.Bench.Data;
@@ -30,7 +31,11 @@ public sealed class RunContext
 
     public required RestServiceClient Client { get; init; }
 
+    /// <summary>The service over REST: the contender the targets are evaluated on.</summary>
     public required RestServiceContender Service { get; init; }
+
+    /// <summary>Every way of reaching the service that is measured (REST now; gRPC slots in here).</summary>
+    public required IReadOnlyList<IServiceContender> Services { get; init; }
 
     public required CanonicalSqlContender Covering { get; init; }
 
@@ -49,7 +54,10 @@ public sealed class RunContext
     public async Task RestartSiloAsync(CancellationToken cancellationToken)
     {
         await Silo.StartAsync(cancellationToken);
-        Client.Connect(Silo.Current.BaseAddress);
+        foreach (var service in Services)
+        {
+            service.Connect(Silo.Current.Endpoints);
+        }
     }
 
     /// <summary>Warms a fresh silo's code paths with lookups on lanes that hold no prices (no measured lane is touched).</summary>
@@ -57,9 +65,12 @@ public sealed class RunContext
     {
         for (var round = 0; round < 4; round++)
         {
-            foreach (var query in Queries.WarmUp)
+            foreach (var service in Services)
             {
-                Book.Check(Service.Name, query, await Service.LookupAsync(query, cancellationToken));
+                foreach (var query in Queries.WarmUp)
+                {
+                    Book.Check(service.Name, query, await service.LookupAsync(query, cancellationToken));
+                }
             }
         }
     }

@@ -9,12 +9,19 @@ namespace PriceIngest.Bench.Contenders.Service;
 /// validated and committed, and the clock stops when a GET /rates on one of the batch's lanes with
 /// <c>min_commit_seq</c> = the receipt's sequence answers and counts the batch's prices. Lookups are GET /rates.
 /// </summary>
-/// <remarks>A gRPC client of the service would be a sibling of this class with the same two interfaces.</remarks>
-public sealed class RestServiceContender(RestServiceClient client, SiloHost silo, ReferenceData reference) : IIngestContender, ILookupContender
+public sealed class RestServiceContender(RestServiceClient client, SiloHost silo, ReferenceData reference) : IServiceContender
 {
     public string Key => "c_rest";
 
     public string Name => "(c) service, REST";
+
+    public string Transport => "REST";
+
+    public void Connect(SiloEndpoints endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        client.Connect(endpoints.Rest);
+    }
 
     public Task<RateDay[]> LookupAsync(LookupQuery query, CancellationToken cancellationToken) =>
         client.GetRatesAsync(query, null, cancellationToken);
@@ -47,21 +54,7 @@ public sealed class RestServiceContender(RestServiceClient client, SiloHost silo
             ["client: body sent -> receipt"] = Elapsed.MillisecondsBetween(receipt.BodySentAt, receipt.AnsweredAt),
             ["client: receipt -> lookup sees it"] = Elapsed.MillisecondsBetween(receipt.AnsweredAt, visible),
         };
-        // Give the console logger a moment: its line may trail the HTTP answer.
-        for (var wait = 0; wait < 20 && silo.Current.FindLine($"Batch {batch.Id} committed", started) is null; wait++)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
-        }
-
-        if (silo.Current.FindLine($"Batch {batch.Id} committed", started) is var (committedAt, line))
-        {
-            phases["silo log: 'committed' line arrived (from start)"] = Elapsed.MillisecondsBetween(started, committedAt);
-            foreach (var (phase, ms) in CommitLogLine.Phases(line))
-            {
-                phases["silo: " + phase] = ms;
-            }
-        }
-
+        await SiloCommitPhases.AddAsync(silo, batch.Id, started, receipt.AnsweredAt, phases, cancellationToken);
         return new(Elapsed.MillisecondsBetween(started, visible), phases);
     }
 }
