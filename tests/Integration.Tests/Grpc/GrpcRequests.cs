@@ -29,17 +29,33 @@ public static class GrpcRequests
         return new UploadBatchRequest { Items = part };
     }
 
-    /// <summary>Streams the header, then one message per item array; returns the receipt (or throws RpcException).</summary>
+    /// <summary>
+    /// Streams the header, then one message per item array; returns the receipt (or throws RpcException).
+    /// The server may answer before the stream ends (a committed id returns its first receipt without
+    /// reading the rest): a write then fails because the call is complete, and the answer is the reply.
+    /// </summary>
     public static async Task<BatchReceipt> UploadAsync(GrpcChannel channel, string batchId, IEnumerable<PriceItem[]> messages, CallOptions options = default)
     {
         using var call = channel.AsyncClientStreamingCall(IngestMethods.UploadBatch, options);
-        await call.RequestStream.WriteAsync(Header(batchId));
-        foreach (var message in messages)
+        try
         {
-            await call.RequestStream.WriteAsync(Items(message));
+            await call.RequestStream.WriteAsync(Header(batchId));
+            foreach (var message in messages)
+            {
+                await call.RequestStream.WriteAsync(Items(message));
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (InvalidOperationException) when (call.ResponseAsync.IsCompleted)
+        {
+            // Answered early (OK): the reply below is the outcome.
+        }
+        catch (RpcException)
+        {
+            // Ended early with an error: awaiting the call below throws it.
         }
 
-        await call.RequestStream.CompleteAsync();
         return await call;
     }
 
