@@ -127,31 +127,49 @@ public sealed class PriceIngestClient : IDisposable
 
         progress?.Report(Snapshot(false));
         using var call = _channel.AsyncClientStreamingCall(IngestMethods.UploadBatch, Options(_options.UploadTimeout, cancellationToken));
-        await call.RequestStream.WriteAsync(new UploadBatchRequest { Header = Header(batchId) }, cancellationToken).ConfigureAwait(false);
-        messages++;
-
-        var chunk = new PriceItems();
-        await foreach (var item in source.ReadAsync(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+        try
         {
-            chunk.Items.Add(item);
-            if (chunk.Items.Count >= _options.ChunkItems)
+            await call.RequestStream.WriteAsync(new UploadBatchRequest { Header = Header(batchId) }, cancellationToken).ConfigureAwait(false);
+            messages++;
+
+            var chunk = new PriceItems();
+            await foreach (var item in source.ReadAsync(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                chunk.Items.Add(item);
+                if (chunk.Items.Count >= _options.ChunkItems)
+                {
+                    await call.RequestStream.WriteAsync(new UploadBatchRequest { Items = chunk }, cancellationToken).ConfigureAwait(false);
+                    items += chunk.Items.Count;
+                    messages++;
+                    chunk = new PriceItems();
+                    progress?.Report(Snapshot(false));
+                }
+            }
+
+            if (chunk.Items.Count > 0)
             {
                 await call.RequestStream.WriteAsync(new UploadBatchRequest { Items = chunk }, cancellationToken).ConfigureAwait(false);
                 items += chunk.Items.Count;
                 messages++;
-                chunk = new PriceItems();
-                progress?.Report(Snapshot(false));
+            }
+
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception writeError) when (writeError is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The server may have answered before reading everything (a committed id returns its
+            // first receipt at once; an error ends the call): then its answer is the outcome, not
+            // the write error. If no answer comes, the write error stands.
+            try
+            {
+                await call.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw writeError;
             }
         }
 
-        if (chunk.Items.Count > 0)
-        {
-            await call.RequestStream.WriteAsync(new UploadBatchRequest { Items = chunk }, cancellationToken).ConfigureAwait(false);
-            items += chunk.Items.Count;
-            messages++;
-        }
-
-        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
         progress?.Report(Snapshot(false));
         var receipt = await call.ResponseAsync.ConfigureAwait(false);
         progress?.Report(Snapshot(true));
