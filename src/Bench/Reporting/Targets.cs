@@ -76,5 +76,5 @@ public static class Targets
     private static LookupResult Find(IReadOnlyList<LookupResult> lookups, string kind, string temperature, string contender, int concurrency) =>
         lookups.Single(l => l.Kind == kind && l.Temperature == temperature && l.Contender == contender && l.Concurrency == concurrency);
 
-    private static string F(double value) => value.ToString(value >= 100 ? "F0" : value >= 10 ? "F1" : "F2", CultureInfo.InvariantCulture);
+    private static string F(double value) => value.ToString(value >= 100 ? "F0" : value >= 10 ? "F1" : "F3", CultureInfo.InvariantCulture);
 }
