@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using PriceIngest.Gateway.Grpc;
-using PriceIngest.Gateway.Rest;
+using PriceIngest.Api.Grpc;
+using PriceIngest.Api.Rest;
 using PriceIngest.Grains.Hosting;
 using PriceIngest.Grains.SampleData;
 

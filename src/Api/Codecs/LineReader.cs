@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+
+namespace PriceIngest.Api.Codecs;
+
+/// <summary>
+/// Reads a body line by line straight from the request pipe, so a million-line upload is never
+/// held in memory as a whole. Lines end with \n or \r\n; a line over the limit fails the body.
+/// </summary>
+public static class LineReader
+{
+    public const int MaxLineBytes = 64 * 1024;
+
+    /// <summary>Yields each line's UTF-8 bytes (without the line break), valid until the next line is requested.</summary>
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadLinesAsync(PipeReader body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var scratch = new byte[1024];
+        var lineNumber = 0L;
+        while (true)
+        {
+            var read = await body.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            var advanced = false;
+            try
+            {
+                while (TryTakeLine(ref buffer, read.IsCompleted, out var line))
+                {
+                    lineNumber++;
+                    if (line.Length > MaxLineBytes)
+                    {
+                        throw new MalformedBodyException($"line {lineNumber} is longer than {MaxLineBytes} bytes");
+                    }
+
+                    if (scratch.Length < line.Length)
+                    {
+                        scratch = new byte[Math.Max((int)line.Length, scratch.Length * 2)];
+                    }
+
+                    line.CopyTo(scratch);
+                    var length = (int)line.Length;
+                    if (length > 0 && scratch[length - 1] == (byte)'\r')
+                    {
+                        length--;
+                    }
+
+                    yield return scratch.AsMemory(0, length);
+                }
+
+                if (buffer.Length > MaxLineBytes)
+                {
+                    throw new MalformedBodyException($"line {lineNumber + 1} is longer than {MaxLineBytes} bytes");
+                }
+
+                body.AdvanceTo(buffer.Start, buffer.End);
+                advanced = true;
+            }
+            finally
+            {
+                // A consumer that stops early (or an error) must still hand the buffer back, or
+                // the server cannot drain the rest of the body and the connection breaks.
+                if (!advanced)
+                {
+                    body.AdvanceTo(buffer.Start);
+                }
+            }
+
+            if (read.IsCompleted)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static bool TryTakeLine(ref ReadOnlySequence<byte> buffer, bool final, out ReadOnlySequence<byte> line)
+    {
+        var end = buffer.PositionOf((byte)'\n');
+        if (end is { } position)
+        {
+            line = buffer.Slice(0, position);
+            buffer = buffer.Slice(buffer.GetPosition(1, position));
+            return true;
+        }
+
+        if (final && !buffer.IsEmpty)
+        {
+            line = buffer;
+            buffer = buffer.Slice(buffer.End);
+            return true;
+        }
+
+        line = default;
+        return false;
+    }
+}

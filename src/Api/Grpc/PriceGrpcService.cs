@@ -1,0 +1,38 @@
+using System.Globalization;
+using PriceIngest.Contracts.V1;
+using PriceIngest.Grains.Services;
+using PriceIngest.Grpc.Core;
+
+namespace PriceIngest.Api.Grpc;
+
+/// <summary><c>priceingest.v1.PriceService</c> over <see cref="IRatesService"/>: the same answers as <c>GET /rates</c>.</summary>
+internal sealed class PriceGrpcService(IRatesService rates)
+{
+    public async Task<RatesReply> GetRates(RatesRequest request, ServerCallContext context)
+    {
+        var query = RatesRequests.ToQuery(request);
+        System.Collections.Immutable.ImmutableArray<Grains.Services.DayRate> days;
+        try
+        {
+            days = await rates.GetRatesAsync(query, context.CancellationToken);
+        }
+        catch (Exception e) when (DomainStatus.From(e) is { } rpc)
+        {
+            throw rpc;
+        }
+
+        var reply = new RatesReply();
+        foreach (var day in days)
+        {
+            var rate = new Contracts.V1.DayRate { Day = day.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Count = day.Count };
+            if (day.AveragePrice is { } average)
+            {
+                rate.AveragePrice = average;
+            }
+
+            reply.Days.Add(rate);
+        }
+
+        return reply;
+    }
+}

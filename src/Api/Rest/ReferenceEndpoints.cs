@@ -1,0 +1,106 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using PriceIngest.Api.Codecs;
+using PriceIngest.Grains.Services;
+
+namespace PriceIngest.Api.Rest;
+
+/// <summary>
+/// <c>PUT /regions</c> (CSV <c>slug,name,parent</c>) and <c>PUT /ports</c> (CSV <c>code,name,region</c>):
+/// upsert by key, or with <c>?replace=true</c> also remove what the body does not list. All or nothing.
+/// </summary>
+internal static class ReferenceEndpoints
+{
+    public static Task<IResult> PutRegionsAsync(HttpContext context, IReferenceDataService reference, IOptions<RestOptions> options) =>
+        PutAsync(context, options.Value, ["slug", "name", "parent"],
+            (rows, replace, ct) => reference.PutRegionsAsync([.. rows.Select(r => new RegionRow(r[0], r[1], r[2].Length == 0 ? null : r[2]))], replace, ct),
+            "regions");
+
+    public static Task<IResult> PutPortsAsync(HttpContext context, IReferenceDataService reference, IOptions<RestOptions> options) =>
+        PutAsync(context, options.Value, ["code", "name", "region"],
+            (rows, replace, ct) => reference.PutPortsAsync([.. rows.Select(r => new PortRow(r[0], r[1], r[2]))], replace, ct),
+            "ports");
+
+    private static async Task<IResult> PutAsync(
+        HttpContext context, RestOptions options, string[] columns,
+        Func<List<string[]>, bool, CancellationToken, Task<int>> apply, string what)
+    {
+        if (!QueryParameters.TryGetFlag(context.Request.Query, "replace", out var replace, out var problem))
+        {
+            return problem!;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxReferenceBodyBytes;
+        }
+
+        var rows = new List<string[]>();
+        var errors = new List<string>();
+        int[]? positions = null;
+        try
+        {
+            await foreach (var line in LineReader.ReadLinesAsync(context.Request.BodyReader, context.RequestAborted))
+            {
+                var text = Encoding.UTF8.GetString(line.Span).TrimStart('\uFEFF');
+                if (text.Trim().Length == 0)
+                {
+                    continue;
+                }
+
+                var fields = CsvFields.Split(text);
+                if (positions is null)
+                {
+                    var names = fields.Select(f => f.ToLowerInvariant()).ToList();
+                    positions = [.. columns.Select(c => names.IndexOf(c))];
+                    var missing = columns.Where((_, i) => positions[i] < 0).ToList();
+                    if (missing.Count > 0)
+                    {
+                        return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the CSV header is incomplete; nothing was changed",
+                            [$"header: missing column(s) {string.Join(", ", missing)}; expected {string.Join(",", columns)}"]);
+                    }
+
+                    continue;
+                }
+
+                if (fields.Count <= positions.Max())
+                {
+                    errors.Add($"row {rows.Count + 1}: expected {columns.Length} fields, found {fields.Count}");
+                }
+
+                rows.Add([.. positions.Select(p => p < fields.Count ? fields[p] : "")]);
+            }
+        }
+        catch (MalformedBodyException e)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the body is unreadable; nothing was changed", [e.Message]);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Problems.Status(e.StatusCode, "Bad request body", $"{e.Message}; nothing was changed");
+        }
+
+        if (positions is null)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the body is empty; nothing was changed",
+                [$"header: expected a CSV header {string.Join(",", columns)}"]);
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", $"{errors.Count} problem(s); nothing was changed", errors);
+        }
+
+        try
+        {
+            var count = await apply(rows, replace, context.RequestAborted);
+            return Results.Json(new Dictionary<string, object> { [what] = count, ["replaced"] = replace });
+        }
+        catch (ReferenceDataException e)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", $"{e.Errors.Length} problem(s); nothing was changed", e.Errors);
+        }
+    }
+}

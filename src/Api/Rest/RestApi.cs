@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PriceIngest.Api.Rest;
+
+/// <summary>The public REST contract. Keep these routes and shapes stable: clients of the original assignment depend on them.</summary>
+public static class RestApi
+{
+    public static IServiceCollection AddPriceIngestRest(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        services.AddOptions<RestOptions>().Bind(configuration.GetSection(RestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddProblemDetails();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapPriceIngestRest(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/rates", RatesEndpoint.GetAsync);
+        endpoints.MapPost("/batches", BatchesEndpoints.PostAsync);
+        endpoints.MapGet("/batches/{id}", BatchesEndpoints.GetAsync);
+        endpoints.MapPost("/prices", PricesEndpoint.PostAsync);
+        endpoints.MapPut("/regions", ReferenceEndpoints.PutRegionsAsync);
+        endpoints.MapPut("/ports", ReferenceEndpoints.PutPortsAsync);
+        return endpoints;
+    }
+}
