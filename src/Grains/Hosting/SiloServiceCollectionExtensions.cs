@@ -52,6 +52,7 @@ public static class SiloServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SegmentMerger>());
 
         services.AddSingleton<IReferenceDataService, ReferenceDataService>();
+        services.AddSingleton<LaneSummer>();
         services.AddSingleton<IRatesService, LocalRatesService>();
         services.AddSingleton<IIngestService, LocalIngestService>();
 
