@@ -9,7 +9,7 @@ namespace PriceIngest.Api.Grpc;
 /// not a failure (an OK reply with status REJECTED), and anything not listed here stays an
 /// unexpected exception, which the wire layer answers with INTERNAL and no details.
 /// </summary>
-internal static class DomainStatus
+public static class DomainStatus
 {
     public static RpcException? From(Exception exception) => exception switch
     {

@@ -120,5 +120,18 @@ internal static class Schema
                 execute format('alter table prices attach partition %I for values in (%s)', 'prices_s' || p_new, p_new);
             end $fn$;
             """),
+        new(4, "silo membership: who serves, where, in which state, alive when", """
+            -- One row per silo incarnation. Liveness is judged by the database clock
+            -- (heartbeat_at vs now()), so silo and gateway clocks never have to agree.
+            create table silos (
+                id uuid primary key,
+                endpoint text not null,
+                status text not null check (status in ('joining', 'active', 'draining', 'dead')),
+                heartbeat_at timestamptz not null default now(),
+                version text not null,
+                started_at timestamptz not null default now()
+            );
+            create index silos_status on silos (status);
+            """),
     ];
 }

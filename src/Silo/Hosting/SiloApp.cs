@@ -1,8 +1,14 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using PriceIngest.Api.Grpc;
+using PriceIngest.Api.Hosting;
 using PriceIngest.Api.Rest;
+using PriceIngest.Contracts;
 using PriceIngest.Grains.Hosting;
+using PriceIngest.Grains.Membership;
 using PriceIngest.Grains.SampleData;
+using PriceIngest.Grpc.Server;
+using PriceIngest.Silo.Cluster;
 
 namespace PriceIngest.Silo.Hosting;
 
@@ -18,11 +24,20 @@ public static class SiloApp
 
         var listeners = new ApiListeners();
         builder.Services.AddSingleton(listeners);
-        builder.WebHost.ConfigureKestrel(kestrel => listeners.Declare(kestrel, silo));
+        builder.WebHost.ConfigureKestrel(kestrel => listeners.Declare(kestrel, silo.Endpoints));
 
         builder.Services.AddPriceIngestSilo(builder.Configuration, connectionString);
         builder.Services.AddPriceIngestRest(builder.Configuration);
         builder.Services.AddPriceIngestGrpc(builder.Configuration);
+        builder.Services.AddPrometheusMetrics();
+
+        // Cluster: membership (register, heartbeat, drain on SIGTERM) and the gateways' service.
+        builder.Services.AddSiloMembership(builder.Configuration);
+        builder.Services.AddSingleton<ISiloEndpoint, SiloEndpoint>();
+        builder.Services.AddSingleton<SiloMetrics>();
+        builder.Services.AddSingleton<SiloGrpcService>();
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<MembershipOptions>>(
+            (host, membership) => host.ShutdownTimeout = membership.Value.DrainTimeout + TimeSpan.FromSeconds(10));
         if (silo.Seed ?? localMode)
         {
             builder.Services.AddSingleton(new SampleDataOptions());
@@ -30,6 +45,8 @@ public static class SiloApp
         }
 
         var app = builder.Build();
+        app.Services.GetRequiredService<PrometheusMetrics>();
+        app.UseInFlightCounting(app.Services.GetRequiredService<InFlightWork>());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
@@ -39,7 +56,12 @@ public static class SiloApp
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapPriceIngestRest();
-        app.MapPriceIngestGrpc().WithMetadata(new ListenerSeparation.GrpcEndpoint());
+        app.MapPrometheusMetrics();
+        var grpc = app.MapPriceIngestGrpc();
+        grpc.MapGrpcService<SiloGrpcService>(binder => binder
+            .Unary(SiloMethods.SumLanes, service => service.SumLanes)
+            .ClientStreaming(SiloMethods.Upload, service => service.Upload));
+        grpc.WithMetadata(new ListenerSeparation.GrpcEndpoint());
         return app;
     }
 }

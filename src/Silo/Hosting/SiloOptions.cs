@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PriceIngest.Api.Hosting;
 
 namespace PriceIngest.Silo.Hosting;
 
@@ -38,4 +39,12 @@ public sealed class SiloOptions
     /// Default: true in local mode, false with a connection string.
     /// </summary>
     public bool? Seed { get; set; }
+
+    /// <summary>
+    /// The gRPC address registered in the membership table for gateways (e.g. "http://10.0.0.5:5081").
+    /// Default: the bound gRPC listener's address (loopback when HttpHost is "localhost").
+    /// </summary>
+    public string? AdvertisedGrpcAddress { get; set; }
+
+    public ApiEndpointSettings Endpoints => new(HttpHost, HttpPort, GrpcPort, GrpcCertificatePath, GrpcCertificatePassword);
 }

@@ -1,3 +1,4 @@
+using PriceIngest.Api.Hosting;
 using PriceIngest.EmbeddedPostgres;
 using PriceIngest.Silo.Hosting;
 

@@ -1,3 +1,4 @@
+using PriceIngest.Api.Hosting;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,13 +1,14 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace PriceIngest.Silo.Hosting;
+namespace PriceIngest.Api.Hosting;
 
 /// <summary>
 /// Keeps the two APIs on their own ports: gRPC methods answer only on the gRPC listener, REST
 /// routes only on the REST listener; anything else is 404 as if the route did not exist.
 /// Runs after routing, before the endpoint.
 /// </summary>
-internal static class ListenerSeparation
+public static class ListenerSeparation
 {
     /// <summary>Endpoint metadata of the gRPC group.</summary>
     public sealed class GrpcEndpoint;

@@ -2,10 +2,10 @@ using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PriceIngest.Grpc.Hosting;
 
-namespace PriceIngest.Silo.Hosting;
+namespace PriceIngest.Api.Hosting;
 
 /// <summary>
-/// The silo's two Kestrel endpoints: REST (HTTP/1.1) and gRPC (HTTP/2 only, h2c or TLS). Their
+/// The two Kestrel endpoints of a silo or a gateway: REST (HTTP/1.1) and gRPC (HTTP/2 only, h2c or TLS). Their
 /// listen options are captured as they are declared, so that the ports they are bound to (also
 /// when 0 picked a free one) are known once the server has started.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed class ApiListeners
 
     public bool GrpcTls { get; private set; }
 
-    public void Declare(KestrelServerOptions kestrel, SiloOptions silo)
+    public void Declare(KestrelServerOptions kestrel, ApiEndpointSettings silo)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(silo);
@@ -52,3 +52,6 @@ public sealed class ApiListeners
         ? $"{scheme}://{(endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : endpoint.Address)}:{endpoint.Port}"
         : string.Empty;
 }
+
+/// <summary>Where the two APIs listen: host ("localhost" or "*"), ports (0: a free one), optional TLS for gRPC.</summary>
+public sealed record ApiEndpointSettings(string HttpHost, int HttpPort, int GrpcPort, string? GrpcCertificatePath, string? GrpcCertificatePassword);
