@@ -17,12 +17,13 @@ namespace PriceIngest.Client;
 /// id at most once, so a retry after a lost answer returns the first receipt. Every other status
 /// (INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, ...) surfaces at once as <see cref="RpcException"/>.
 /// A rejected batch is not an exception: its receipt has status REJECTED and the item errors.
-/// One client per server; thread-safe.
+/// One client per server (or per set of equivalent gateways); thread-safe.
 /// </summary>
 public sealed class PriceIngestClient : IDisposable
 {
-    private readonly GrpcChannel _channel;
+    private readonly GrpcChannel[] _channels;
     private readonly PriceIngestClientOptions _options;
+    private int _current;
 
     public PriceIngestClient(string address, PriceIngestClientOptions? options = null)
         : this(new Uri(address, UriKind.Absolute), options)
@@ -30,14 +31,27 @@ public sealed class PriceIngestClient : IDisposable
     }
 
     public PriceIngestClient(Uri address, PriceIngestClientOptions? options = null)
+        : this([address ?? throw new ArgumentNullException(nameof(address))], options)
     {
-        ArgumentNullException.ThrowIfNull(address);
-        _options = options ?? new PriceIngestClientOptions();
-        _options.Validate();
-        _channel = GrpcChannel.ForAddress(address, _options.ChannelOptions);
     }
 
-    public Uri Address => _channel.Address;
+    /// <summary>
+    /// A client of several equivalent servers (gateways): calls go to one of them, and a transient
+    /// failure moves the client to the next one for the retry and for later calls.
+    /// </summary>
+    public PriceIngestClient(IReadOnlyList<Uri> addresses, PriceIngestClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        ArgumentOutOfRangeException.ThrowIfZero(addresses.Count);
+        _options = options ?? new PriceIngestClientOptions();
+        _options.Validate();
+        _channels = [.. addresses.Select(a => GrpcChannel.ForAddress(a, _options.ChannelOptions))];
+    }
+
+    /// <summary>The server the next call goes to.</summary>
+    public Uri Address => Channel.Address;
+
+    private GrpcChannel Channel => _channels[(int)((uint)Volatile.Read(ref _current) % (uint)_channels.Length)];
 
     /// <summary>Streams a file (CSV or NDJSON; format from the extension when not given) as batch <paramref name="batchId"/>.</summary>
     public Task<BatchReceipt> UploadFileAsync(
@@ -114,7 +128,13 @@ public sealed class PriceIngestClient : IDisposable
         return GetRatesAsync(request, cancellationToken);
     }
 
-    public void Dispose() => _channel.Dispose();
+    public void Dispose()
+    {
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+    }
 
     private async Task<BatchReceipt> UploadOnceAsync(
         string batchId, PriceSource source, int attempt, IProgress<UploadProgress>? progress, CancellationToken cancellationToken)
@@ -126,7 +146,7 @@ public sealed class PriceIngestClient : IDisposable
             new(attempt, items, messages, source.BytesRead, source.TotalBytes, watch.Elapsed, completed);
 
         progress?.Report(Snapshot(false));
-        using var call = _channel.AsyncClientStreamingCall(IngestMethods.UploadBatch, Options(_options.UploadTimeout, cancellationToken));
+        using var call = Channel.AsyncClientStreamingCall(IngestMethods.UploadBatch, Options(_options.UploadTimeout, cancellationToken));
         try
         {
             await call.RequestStream.WriteAsync(new UploadBatchRequest { Header = Header(batchId) }, cancellationToken).ConfigureAwait(false);
@@ -185,7 +205,7 @@ public sealed class PriceIngestClient : IDisposable
         return await pipeline.ExecuteAsync(
             async token =>
             {
-                using var call = _channel.AsyncUnaryCall(method, request, Options(_options.CallTimeout, token));
+                using var call = Channel.AsyncUnaryCall(method, request, Options(_options.CallTimeout, token));
                 return await call.ResponseAsync.ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
@@ -213,6 +233,8 @@ public sealed class PriceIngestClient : IDisposable
                     && mayRetry(e)),
                 OnRetry = args =>
                 {
+                    // Fail over: the retry (and what follows) goes to the next server, if there are several.
+                    Interlocked.Increment(ref _current);
                     _options.OnRetry?.Invoke(new RetryNotice(operation, args.AttemptNumber + 2, _options.MaxAttempts, args.RetryDelay, args.Outcome.Exception!));
                     return ValueTask.CompletedTask;
                 },

@@ -22,21 +22,13 @@ public static class SiloServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPriceIngestSilo(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "prices" }.Build());
-        services.AddSingleton(TimeProvider.System);
-
+        services.AddPriceIngestStorage(configuration, connectionString);
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RatesOptions>().Bind(configuration.GetSection(RatesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CommitFeedOptions>().Bind(configuration.GetSection(CommitFeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(sp => UploadConnections.Create(
             connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.MaxConcurrentUploads));
-        services.AddMetrics();
         services.AddSingleton<IngestMetrics>();
-        services.AddSingleton<Migrator>();
-        services.AddSingleton<ReferenceDataCache>();
-        services.AddSingleton<StorageInitializer>();
-        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
 
         services.AddGrainRuntime(options => configuration.GetSection(GrainRuntimeOptions.SectionName).Bind(options));
         services.AddGrain<IBatchGrain, BatchGrain>();
@@ -52,11 +44,28 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<SegmentMerger>();
         services.AddHostedService(sp => sp.GetRequiredService<SegmentMerger>());
 
-        services.AddSingleton<IReferenceDataService, ReferenceDataService>();
         services.AddSingleton<LaneSummer>();
         services.AddSingleton<IRatesService, LocalRatesService>();
         services.AddSingleton<IIngestService, LocalIngestService>();
 
+        return services;
+    }
+
+    /// <summary>
+    /// What silos and gateways both need: the data source, migrations applied at start-up (the
+    /// first hosted service), the reference data cache and its writer, read limits, readiness.
+    /// </summary>
+    public static IServiceCollection AddPriceIngestStorage(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    {
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "prices" }.Build());
+        services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddOptions<RatesOptions>().Bind(configuration.GetSection(RatesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<ReferenceDataCache>();
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
+        services.AddSingleton<IReferenceDataService, ReferenceDataService>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;
     }

@@ -36,11 +36,13 @@ public sealed class DaySums
     }
 
     /// <summary>Adds another set of sums over the same range, day by day.</summary>
-    public void Add(ReadOnlySpan<long> sums, ReadOnlySpan<int> counts)
+    public void Add(IReadOnlyList<long> sums, IReadOnlyList<int> counts)
     {
-        if (sums.Length != Sums.Length || counts.Length != Counts.Length)
+        ArgumentNullException.ThrowIfNull(sums);
+        ArgumentNullException.ThrowIfNull(counts);
+        if (sums.Count != Sums.Length || counts.Count != Counts.Length)
         {
-            throw new ArgumentException($"expected {Sums.Length} days, got {sums.Length} sums and {counts.Length} counts");
+            throw new ArgumentException($"expected {Sums.Length} days, got {sums.Count} sums and {counts.Count} counts");
         }
 
         for (var i = 0; i < Sums.Length; i++)

@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using PriceIngest.Api.Grpc;
 using PriceIngest.Api.Hosting;
-using PriceIngest.Api.Rest;
 using PriceIngest.Contracts;
 using PriceIngest.Grains.Hosting;
 using PriceIngest.Grains.Membership;
@@ -19,17 +16,27 @@ public static class SiloApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = SiloCommandLine.Normalize(args) });
         builder.Configuration.AddCommandLine(SiloCommandLine.Normalize(args), SiloCommandLine.Switches);
+        if (localMode)
+        {
+            // No gateway to wait for: Ctrl+C stops at once (in-flight calls still finish).
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+            {
+                InitialData = [new($"{MembershipOptions.Section}:{nameof(MembershipOptions.DrainGrace)}", "00:00:00")],
+            });
+        }
         builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 
         var listeners = new ApiListeners();
-        builder.Services.AddSingleton(listeners);
         builder.WebHost.ConfigureKestrel(kestrel => listeners.Declare(kestrel, silo.Endpoints));
 
         builder.Services.AddPriceIngestSilo(builder.Configuration, connectionString);
-        builder.Services.AddPriceIngestRest(builder.Configuration);
-        builder.Services.AddPriceIngestGrpc(builder.Configuration);
-        builder.Services.AddPrometheusMetrics();
+        builder.Services.AddPublicApi(builder.Configuration, listeners);
+        if (silo.Seed ?? localMode)
+        {
+            builder.Services.AddSingleton(new SampleDataOptions());
+            builder.Services.AddHostedService<SampleDataSeeder>();
+        }
 
         // Cluster: membership (register, heartbeat, drain on SIGTERM) and the gateways' service.
         builder.Services.AddSiloMembership(builder.Configuration);
@@ -38,30 +45,12 @@ public static class SiloApp
         builder.Services.AddSingleton<SiloGrpcService>();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<MembershipOptions>>(
             (host, membership) => host.ShutdownTimeout = membership.Value.DrainTimeout + TimeSpan.FromSeconds(10));
-        if (silo.Seed ?? localMode)
-        {
-            builder.Services.AddSingleton(new SampleDataOptions());
-            builder.Services.AddHostedService<SampleDataSeeder>();
-        }
 
         var app = builder.Build();
-        app.Services.GetRequiredService<PrometheusMetrics>();
         app.UseInFlightCounting(app.Services.GetRequiredService<InFlightWork>());
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseRouting();
-        app.UseListenerSeparation(listeners);
-
-        // REST on the REST port, gRPC on the gRPC port (see ListenerSeparation).
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapPriceIngestRest();
-        app.MapPrometheusMetrics();
-        var grpc = app.MapPriceIngestGrpc();
-        grpc.MapGrpcService<SiloGrpcService>(binder => binder
+        app.MapPublicApi(listeners).MapGrpcService<SiloGrpcService>(binder => binder
             .Unary(SiloMethods.SumLanes, service => service.SumLanes)
             .ClientStreaming(SiloMethods.Upload, service => service.Upload));
-        grpc.WithMetadata(new ListenerSeparation.GrpcEndpoint());
         return app;
     }
 }

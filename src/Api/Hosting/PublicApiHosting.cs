@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PriceIngest.Api.Grpc;
+using PriceIngest.Api.Rest;
+
+namespace PriceIngest.Api.Hosting;
+
+/// <summary>
+/// The public surface a silo and a gateway share, so clients cannot tell them apart: REST on one
+/// port, gRPC on the other, health (live, ready), and Prometheus metrics on the REST port.
+/// </summary>
+public static class PublicApiHosting
+{
+    public static IServiceCollection AddPublicApi(this IServiceCollection services, IConfiguration configuration, ApiListeners listeners)
+    {
+        services.AddSingleton(listeners);
+        services.AddPriceIngestRest(configuration);
+        services.AddPriceIngestGrpc(configuration);
+        services.AddPrometheusMetrics();
+        return services;
+    }
+
+    /// <summary>Maps everything; returns the gRPC group so the host can add its own gRPC services to it.</summary>
+    public static RouteGroupBuilder MapPublicApi(this WebApplication app, ApiListeners listeners)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Services.GetRequiredService<PrometheusMetrics>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseListenerSeparation(listeners);
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapPrometheusMetrics();
+        app.MapPriceIngestRest();
+        var grpc = app.MapPriceIngestGrpc();
+        grpc.WithMetadata(new ListenerSeparation.GrpcEndpoint());
+        return grpc;
+    }
+}
