@@ -67,12 +67,32 @@ public sealed class SiloProcess : IAsyncDisposable
     /// Starts <c>dotnet PriceIngest.Silo.dll --http-port P [--data-dir D] arguments...</c> in
     /// <paramref name="workingDirectory"/>, with no connection string in its environment.
     /// </summary>
-    public static SiloProcess Start(int httpPort, string workingDirectory, string? dataDirectory, params string[] arguments)
+    public static SiloProcess Start(int httpPort, string workingDirectory, string? dataDirectory, params string[] arguments) =>
+        Start(SiloAssembly, httpPort, workingDirectory, dataDirectory, arguments);
+
+    /// <summary>The path of the gateway executable built next to the test assembly.</summary>
+    public static string GatewayAssembly => Path.Combine(AppContext.BaseDirectory, "PriceIngest.Gateway.dll");
+
+    /// <summary>Starts <c>dotnet PriceIngest.Gateway.dll --http-port P arguments...</c> (same contract as a silo).</summary>
+    public static SiloProcess StartGateway(int httpPort, string workingDirectory, params string[] arguments) =>
+        Start(GatewayAssembly, httpPort, workingDirectory, null, arguments);
+
+    /// <summary>SIGKILL: no drain, no clean-up; PostgreSQL rolls back whatever the process had open.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(wait.Token);
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    private static SiloProcess Start(string assembly, int httpPort, string workingDirectory, string? dataDirectory, string[] arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        if (!File.Exists(SiloAssembly))
+        if (!File.Exists(assembly))
         {
-            throw new FileNotFoundException("The silo is not built next to the tests.", SiloAssembly);
+            throw new FileNotFoundException("The executable is not built next to the tests.", assembly);
         }
 
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
@@ -84,7 +104,7 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = false,
         };
-        info.ArgumentList.Add(SiloAssembly);
+        info.ArgumentList.Add(assembly);
         info.ArgumentList.Add("--http-port");
         info.ArgumentList.Add(httpPort.ToString(CultureInfo.InvariantCulture));
         string? fullDataDirectory = null;

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Npgsql;
+using PriceIngest.Client;
+using PriceIngest.Integration.Tests.Support;
+
+namespace PriceIngest.Integration.Tests.Cluster;
+
+/// <summary>
+/// Silos and gateways as real processes on loopback over one throwaway database. Every process is
+/// killed on dispose; every wait is bounded. Membership timing is shortened so tests stay short.
+/// </summary>
+internal sealed partial class Cluster(string connectionString, string workingDirectory) : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
+    private static readonly string[] Timing =
+    [
+        "--Membership:HeartbeatPeriod=00:00:00.500",
+        "--Membership:DeadAfter=00:00:03",
+        "--Membership:RefreshPeriod=00:00:00.500",
+        "--Membership:DrainGrace=00:00:01",
+        "--Logging:LogLevel:Default=Information",
+    ];
+
+    private readonly List<SiloProcess> _processes = [];
+
+    public string ConnectionString => connectionString;
+
+    public static async Task<Cluster> CreateAsync(string connectionString) =>
+        await Task.FromResult(new Cluster(connectionString, Directory.CreateTempSubdirectory("priceingest-cluster-").FullName));
+
+    /// <summary>Starts a silo (REST and gRPC on fixed free ports, so a restart can reuse them) and waits until it is active.</summary>
+    public async Task<Node> StartSiloAsync(bool seed = false, int? httpPort = null, int? grpcPort = null)
+    {
+        var node = new Node("silo", httpPort ?? SiloProcess.FreeLoopbackPort(), grpcPort ?? SiloProcess.FreeLoopbackPort());
+        string[] args = ["--connection-string", connectionString, "--grpc-port", Port(node.GrpcPort), .. seed ? ["--Silo:Seed=true"] : (string[])["--no-seed"], .. Timing];
+        node.Process = SiloProcess.Start(node.HttpPort, workingDirectory, null, args);
+        _processes.Add(node.Process);
+        await node.Process.WaitUntilReadyAsync(StartTimeout);
+        await WaitForActiveAsync(node.GrpcAddress, StartTimeout);
+        return node;
+    }
+
+    public async Task<Node> StartGatewayAsync(int? httpPort = null, int? grpcPort = null)
+    {
+        var node = new Node("gateway", httpPort ?? SiloProcess.FreeLoopbackPort(), grpcPort ?? SiloProcess.FreeLoopbackPort());
+        string[] args = ["--connection-string", connectionString, "--grpc-port", Port(node.GrpcPort), .. Timing];
+        node.Process = SiloProcess.StartGateway(node.HttpPort, workingDirectory, args);
+        _processes.Add(node.Process);
+        await node.Process.WaitUntilReadyAsync(StartTimeout);
+        return node;
+    }
+
+    /// <summary>Waits until the membership table lists <paramref name="endpoint"/> as active.</summary>
+    public async Task WaitForActiveAsync(string endpoint, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (await ActiveCountAsync(endpoint) == 0)
+        {
+            await Task.Delay(100, deadline.Token);
+        }
+    }
+
+    public async Task<long> ActiveCountAsync(string endpoint) =>
+        await Sql.ScalarAsync<long>(connectionString, "select count(*) from silos where endpoint = $1 and status = 'active'", endpoint);
+
+    /// <summary>A client of the gateways' gRPC ports, failing over among them, with the documented retry policy.</summary>
+    public static PriceIngestClient Client(IEnumerable<Node> gateways, Action<RetryNotice>? onRetry = null) =>
+        new([.. gateways.Select(g => new Uri(g.GrpcAddress))], new PriceIngestClientOptions
+        {
+            MaxAttempts = 6,
+            RetryDelay = TimeSpan.FromMilliseconds(200),
+            MaxRetryDelay = TimeSpan.FromSeconds(2),
+            CallTimeout = TimeSpan.FromSeconds(30),
+            OnRetry = onRetry,
+        });
+
+    /// <summary>A counter's value from a process's <c>GET /metrics</c>, summed over lines whose labels contain <paramref name="labelFilter"/>.</summary>
+    public static async Task<double> MetricAsync(Node node, string name, string labelFilter = "")
+    {
+        var text = await node.Process.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        return MetricLine().Matches(text)
+            .Where(m => m.Groups["name"].Value == name && m.Groups["labels"].Value.Contains(labelFilter, StringComparison.Ordinal))
+            .Sum(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The canonical SQL answer (recursive regions, every price of every lane per day, round(avg), null under 3).</summary>
+    public async Task<List<(DateOnly Day, long? Average, int Count)>> SqlRatesAsync(string origin, string destination, DateOnly from, DateOnly to)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            with recursive
+                o_regions(slug) as (select slug from regions where slug = $1
+                                    union select r.slug from regions r join o_regions t on r.parent_slug = t.slug),
+                d_regions(slug) as (select slug from regions where slug = $2
+                                    union select r.slug from regions r join d_regions t on r.parent_slug = t.slug),
+                o(id) as (select id from ports where code = $1 or region_slug in (select slug from o_regions)),
+                d(id) as (select id from ports where code = $2 or region_slug in (select slug from d_regions))
+            select g.day::date, case when count(p.price) >= 3 then round(avg(p.price))::bigint end, count(p.price)::int
+            from generate_series($3::date, $4::date, interval '1 day') as g(day)
+            left join prices p on p.day = g.day::date
+                and p.lane in (select (o.id::int << 16) | d.id from o, d where o.id <> d.id)
+            group by g.day order by g.day
+            """, connection);
+        command.Parameters.Add(new() { Value = origin });
+        command.Parameters.Add(new() { Value = destination });
+        command.Parameters.Add(new() { Value = from });
+        command.Parameters.Add(new() { Value = to });
+        var rows = new List<(DateOnly, long?, int)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetFieldValue<DateOnly>(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2)));
+        }
+
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(workingDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^(?<name>[a-z_]+)(?<labels>\{[^}]*\})? (?<value>[-0-9.eE+]+)$", RegexOptions.Multiline)]
+    private static partial Regex MetricLine();
+
+    /// <summary>One process of the cluster and its ports.</summary>
+    internal sealed class Node(string kind, int httpPort, int grpcPort)
+    {
+        public string Kind { get; } = kind;
+
+        public int HttpPort { get; } = httpPort;
+
+        public int GrpcPort { get; } = grpcPort;
+
+        public string GrpcAddress => $"http://127.0.0.1:{GrpcPort.ToString(CultureInfo.InvariantCulture)}";
+
+        public SiloProcess Process { get; set; } = null!;
+    }
+}

@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Npgsql;
+using PriceIngest.Contracts.V1;
+using PriceIngest.Grpc.Core;
+using PriceIngest.Integration.Tests.Infrastructure;
+using PriceIngest.Integration.Tests.Support;
+using Xunit.Abstractions;
+
+namespace PriceIngest.Integration.Tests.Cluster;
+
+/// <summary>
+/// The cluster as real processes on loopback: silos and gateways over one PostgreSQL, rolling
+/// restarts under load, a silo killed mid-upload, a silo joining under load, read-your-writes
+/// across gateways. Each test is bounded (processes killed on dispose, every wait has a limit).
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHelper output)
+{
+    private static readonly DateOnly From = new(2016, 1, 1);
+    private static readonly DateOnly To = new(2016, 12, 31);
+
+    [Fact]
+    public async Task Rolling_restart_of_every_silo_then_every_gateway_under_load_loses_no_call_and_commits_every_batch_once()
+    {
+        await using var cluster = await Cluster.CreateAsync(await postgres.CreateDatabaseAsync());
+        var silos = new List<Cluster.Node> { await cluster.StartSiloAsync(seed: true), await cluster.StartSiloAsync(), await cluster.StartSiloAsync() };
+        var gateways = new List<Cluster.Node> { await cluster.StartGatewayAsync(), await cluster.StartGatewayAsync() };
+        var ports = await PortCodesAsync(cluster);
+        var queries = await QueriesAsync(cluster);
+        var before = await PriceMultisetAsync(cluster.ConnectionString);
+
+        Load? load = null;
+        using var client = Cluster.Client(gateways, notice => load!.OnRetry(notice));
+        using var running = load = new Load(client, ports, queries);
+        load.Start(uploaders: 4, readers: 2, itemsPerBatch: 3_000);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        var drains = new List<string>();
+        for (var i = 0; i < silos.Count; i++)
+        {
+            var old = silos[i];
+            var (code, elapsed) = await old.Process.StopWithSigtermAsync(Cluster.StopTimeout);
+            Assert.True(code == 0, $"silo {i} exited {code}\n{old.Process.OutputTail()}");
+            drains.Add($"silo {i}: {elapsed.TotalMilliseconds:0} ms");
+            silos[i] = await cluster.StartSiloAsync(httpPort: old.HttpPort, grpcPort: old.GrpcPort);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        for (var i = 0; i < gateways.Count; i++)
+        {
+            var old = gateways[i];
+            var (code, elapsed) = await old.Process.StopWithSigtermAsync(Cluster.StopTimeout);
+            Assert.True(code == 0, $"gateway {i} exited {code}\n{old.Process.OutputTail()}");
+            drains.Add($"gateway {i}: {elapsed.TotalMilliseconds:0} ms");
+            gateways[i] = await cluster.StartGatewayAsync(old.HttpPort, old.GrpcPort);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await load.StopAsync();
+        output.WriteLine($"committed batches {load.Committed.Count}, lookups {load.Lookups}, client retries {load.Retries}, failed calls {load.Failures.Count}");
+        output.WriteLine("SIGTERM to exit: " + string.Join(", ", drains));
+        Assert.True(load.Failures.IsEmpty, "failed client calls:\n" + string.Join('\n', load.Failures.Take(20)));
+        Assert.True(load.Committed.Count >= 8, $"only {load.Committed.Count} batches committed under load");
+
+        // Every batch committed exactly once, and the table is exactly the seed plus the committed batches.
+        var recorded = await Sql.ScalarAsync<long>(cluster.ConnectionString, "select count(*) from batches where id like 'load-%' and state = 'committed'");
+        Assert.Equal(load.Committed.Count, recorded);
+        var expected = new Dictionary<(string, string, string, long), long>(before);
+        foreach (var item in load.Committed.Values.SelectMany(b => b.Items))
+        {
+            var key = (item.Origin, item.Destination, item.Day, item.Price);
+            expected[key] = expected.GetValueOrDefault(key) + 1;
+        }
+
+        var after = await PriceMultisetAsync(cluster.ConnectionString);
+        Assert.Equal(expected.Values.Sum(), after.Values.Sum());
+        Assert.True(expected.Count == after.Count && expected.All(e => after.GetValueOrDefault(e.Key) == e.Value), "the price table is not the seed plus the committed batches");
+
+        var lastSeq = load.Committed.Values.Max(b => b.CommitSeq);
+        foreach (var gateway in gateways)
+        {
+            await AssertAnswersEqualSqlAsync(cluster, gateway, queries, lastSeq);
+        }
+    }
+
+    [Fact]
+    public async Task Silo_killed_mid_upload_writes_nothing_and_the_clients_retry_through_the_gateway_commits_once()
+    {
+        await using var cluster = await Cluster.CreateAsync(await postgres.CreateDatabaseAsync());
+        var silos = new[] { await cluster.StartSiloAsync(seed: true), await cluster.StartSiloAsync() };
+        var gateway = await cluster.StartGatewayAsync();
+        var ports = await PortCodesAsync(cluster);
+        var items = Load.Batch(7, 300_000, ports);
+        var pricesBefore = await Sql.PriceCountAsync(cluster.ConnectionString);
+
+        // The first attempt stalls after 100,000 items (more than the gateway may replay) until the silo is dead.
+        var halfway = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var attempts = 0;
+        async IAsyncEnumerable<PriceItem> Source([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            var attempt = Interlocked.Increment(ref attempts);
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (attempt == 1 && i == 100_000)
+                {
+                    halfway.TrySetResult();
+                    await release.Task.WaitAsync(token);
+                }
+
+                yield return items[i];
+            }
+        }
+
+        var retries = 0;
+        using var client = Cluster.Client([gateway], _ => Interlocked.Increment(ref retries));
+        var upload = client.UploadAsync("big-batch", Source);
+        await halfway.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+        Cluster.Node? receiving = null;
+        foreach (var silo in silos)
+        {
+            receiving = await UploadCallsAsync(gateway, silo) > 0 ? silo : receiving;
+        }
+
+        Assert.NotNull(receiving);
+        await receiving.Process.KillAsync();
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(pricesBefore, await Sql.PriceCountAsync(cluster.ConnectionString));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(cluster.ConnectionString, "select count(*) from batches where id = 'big-batch' and state = 'committed'"));
+
+        release.SetResult();
+        var receipt = await upload.WaitAsync(TimeSpan.FromSeconds(120));
+        output.WriteLine($"attempts {attempts}, client retries {retries}, commit {receipt.CommitSeq}");
+        Assert.Equal(BatchStatus.Committed, receipt.Status);
+        Assert.Equal(300_000L, receipt.Items);
+        Assert.True(attempts >= 2, "the killed upload was not retried");
+        Assert.Equal(pricesBefore + 300_000, await Sql.PriceCountAsync(cluster.ConnectionString));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(cluster.ConnectionString, "select count(*) from batches where id = 'big-batch' and state = 'committed'"));
+
+        // A second retry of the same id is answered with the first receipt, nothing added.
+        var again = await client.UploadAsync("big-batch", _ => items.Take(10).ToAsyncEnumerable());
+        Assert.Equal((BatchStatus.Committed, receipt.CommitSeq), (again.Status, again.CommitSeq));
+        Assert.Equal(pricesBefore + 300_000, await Sql.PriceCountAsync(cluster.ConnectionString));
+    }
+
+    [Fact]
+    public async Task A_fourth_silo_added_under_load_receives_lanes_and_answers_correctly()
+    {
+        await using var cluster = await Cluster.CreateAsync(await postgres.CreateDatabaseAsync());
+        _ = new[] { await cluster.StartSiloAsync(seed: true), await cluster.StartSiloAsync(), await cluster.StartSiloAsync() };
+        var gateway = await cluster.StartGatewayAsync();
+        var ports = await PortCodesAsync(cluster);
+        var queries = await QueriesAsync(cluster);
+
+        Load? load = null;
+        using var client = Cluster.Client([gateway], notice => load!.OnRetry(notice));
+        using var running = load = new Load(client, ports, queries);
+        load.Start(uploaders: 1, readers: 3, itemsPerBatch: 2_000);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        var fourth = await cluster.StartSiloAsync();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await load.StopAsync();
+
+        var lanes = await Cluster.MetricAsync(fourth, "priceingest_silo_lanes_summed_total");
+        var calls = await Cluster.MetricAsync(gateway, "priceingest_gateway_silo_calls_total", fourth.GrpcAddress);
+        output.WriteLine($"4th silo: {lanes} lanes summed, {calls} gateway calls; lookups {load.Lookups}, retries {load.Retries}");
+        Assert.True(load.Failures.IsEmpty, string.Join('\n', load.Failures.Take(20)));
+        Assert.True(lanes > 0, "the new silo was given no lanes");
+        Assert.True(calls > 0, "the gateway never called the new silo");
+        await AssertAnswersEqualSqlAsync(cluster, gateway, queries, load.Committed.Values.Select(b => b.CommitSeq).DefaultIfEmpty(0).Max());
+    }
+
+    [Fact]
+    public async Task Upload_through_one_gateway_is_always_visible_through_the_other_with_its_commit_sequence()
+    {
+        await using var cluster = await Cluster.CreateAsync(await postgres.CreateDatabaseAsync());
+        _ = new[] { await cluster.StartSiloAsync(seed: true), await cluster.StartSiloAsync() };
+        var a = await cluster.StartGatewayAsync();
+        var b = await cluster.StartGatewayAsync();
+        var ports = await PortCodesAsync(cluster);
+        using var writer = Cluster.Client([a]);
+        using var reader = Cluster.Client([b]);
+
+        // Warm the caches of the lanes about to change, so a stale cache would show.
+        for (var round = 0; round < 15; round++)
+        {
+            var (origin, destination) = (ports[round % ports.Count], ports[(round + 1) % ports.Count]);
+            await reader.GetRatesAsync(origin, destination, From, To);
+            var items = Enumerable.Range(0, 3).Select(i => new PriceItem { Origin = origin, Destination = destination, Day = "2016-03-01", Price = 1_000_000 + round }).ToList();
+            var receipt = await writer.UploadAsync($"ryw-{round}", _ => items.ToAsyncEnumerable());
+            Assert.Equal(BatchStatus.Committed, receipt.Status);
+
+            var reply = await reader.GetRatesAsync(origin, destination, new DateOnly(2016, 3, 1), new DateOnly(2016, 3, 1), receipt.CommitSeq);
+            var sql = await cluster.SqlRatesAsync(origin, destination, new DateOnly(2016, 3, 1), new DateOnly(2016, 3, 1));
+            Assert.Equal(sql[0].Count, reply.Days[0].Count);
+            Assert.Equal(sql[0].Average, reply.Days[0].HasAveragePrice ? reply.Days[0].AveragePrice : null);
+        }
+    }
+
+    [Fact]
+    public async Task A_silo_marked_dead_registers_again_under_a_new_identity()
+    {
+        await using var cluster = await Cluster.CreateAsync(await postgres.CreateDatabaseAsync());
+        var silo = await cluster.StartSiloAsync();
+        var first = await Sql.ScalarAsync<Guid>(cluster.ConnectionString, "select id from silos where status = 'active'");
+        await Sql.ScalarAsync<int>(cluster.ConnectionString, "with u as (update silos set status = 'dead' where id = $1 returning 1) select count(*)::int from u", first);
+
+        var watch = Stopwatch.StartNew();
+        while (await cluster.ActiveCountAsync(silo.GrpcAddress) == 0)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the silo did not re-register\n" + silo.Process.OutputTail());
+            await Task.Delay(100);
+        }
+
+        var second = await Sql.ScalarAsync<Guid>(cluster.ConnectionString, "select id from silos where status = 'active'");
+        Assert.NotEqual(first, second);
+        Assert.Contains("re-registering under a new identity", silo.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gateway_without_an_active_silo_answers_503_with_retry_after_at_once()
+    {
+        await using var cluster = await Cluster.CreateAsync(await postgres.CreateDatabaseAsync());
+        var silo = await cluster.StartSiloAsync();
+        var gateway = await cluster.StartGatewayAsync();
+        await TestData.LoadReferenceAsync(gateway.Process.Http);
+        await silo.Process.StopWithSigtermAsync(Cluster.StopTimeout);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        var watch = Stopwatch.StartNew();
+        using var response = await gateway.Process.Http.GetAsync(new Uri("/rates?date_from=2016-01-01&date_to=2016-01-02&origin=CNSGH&destination=NLRTM", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.RetryAfter is not null, "no Retry-After");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+
+        using var client = Cluster.Client([gateway]);
+        var failure = await Assert.ThrowsAsync<RpcException>(() => client.GetRatesAsync("CNSGH", "NLRTM", From, From));
+        Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
+    }
+
+    private static Task<double> UploadCallsAsync(Cluster.Node gateway, Cluster.Node silo) =>
+        Cluster.MetricAsync(gateway, "priceingest_gateway_silo_calls_total", $"kind=\"upload\",silo=\"{silo.GrpcAddress}\"");
+
+    private static async Task AssertAnswersEqualSqlAsync(Cluster cluster, Cluster.Node gateway, IEnumerable<(string Origin, string Destination)> queries, long minCommitSeq)
+    {
+        foreach (var (origin, destination) in queries)
+        {
+            var sql = await cluster.SqlRatesAsync(origin, destination, From, To);
+            var uri = new Uri($"/rates?date_from=2016-01-01&date_to=2016-12-31&origin={origin}&destination={destination}&include_count=true&min_commit_seq={minCommitSeq}", UriKind.Relative);
+            using var response = await gateway.Process.Http.GetAsync(uri);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{uri}: {(int)response.StatusCode} {body}");
+            var days = JsonDocument.Parse(body).RootElement.EnumerateArray()
+                .Select(d => (DateOnly.Parse(d.GetProperty("day").GetString()!, CultureInfo.InvariantCulture),
+                    d.GetProperty("average_price").ValueKind == JsonValueKind.Null ? (long?)null : d.GetProperty("average_price").GetInt64(),
+                    d.GetProperty("count").GetInt32()))
+                .ToList();
+            Assert.Equal(sql, days);
+        }
+    }
+
+    private static async Task<List<string>> PortCodesAsync(Cluster cluster)
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select code from ports order by id limit 40", connection);
+        var codes = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            codes.Add(reader.GetString(0));
+        }
+
+        return codes;
+    }
+
+    /// <summary>Region to region (regions with sub-regions) and port to port queries over the seeded data.</summary>
+    private static async Task<List<(string, string)>> QueriesAsync(Cluster cluster)
+    {
+        var parents = new List<string>();
+        await using (var connection = new NpgsqlConnection(cluster.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("select distinct parent_slug from regions where parent_slug is not null order by 1 limit 4", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                parents.Add(reader.GetString(0));
+            }
+        }
+
+        var ports = await PortCodesAsync(cluster);
+        return [(parents[0], parents[1]), (parents[2], parents[3]), (ports[0], ports[1]), (ports[2], parents[0])];
+    }
+
+    private static async Task<Dictionary<(string, string, string, long), long>> PriceMultisetAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select o.code, d.code, to_char(p.day, 'YYYY-MM-DD'), p.price::bigint, count(*)
+            from prices p join ports o on o.id = p.lane >> 16 join ports d on d.id = p.lane & 65535
+            group by 1, 2, 3, 4
+            """, connection);
+        var multiset = new Dictionary<(string, string, string, long), long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            multiset[(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3))] = reader.GetInt64(4);
+        }
+
+        return multiset;
+    }
+}
