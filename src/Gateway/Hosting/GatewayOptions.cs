@@ -49,9 +49,5 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SuspectFor { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Retry-After (seconds) when no silo is active. Default 1.</summary>
-    [Range(1, 3600)]
-    public int NoSiloRetryAfterSeconds { get; set; } = 1;
-
     public ApiEndpointSettings Endpoints => new(HttpHost, HttpPort, GrpcPort, GrpcCertificatePath, GrpcCertificatePassword);
 }

@@ -131,13 +131,13 @@ internal sealed partial class SiloDirectory(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Active silos: {Count} ({View})")]
+        [LoggerMessage(EventId = 3200, Level = LogLevel.Information, Message = "Active silos: {Count} ({View})")]
         public static partial void ViewChanged(ILogger logger, int count, SiloView view);
 
-        [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Reading the membership table failed; keeping the last view")]
+        [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Reading the membership table failed; keeping the last view")]
         public static partial void RefreshFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "LISTEN connection lost; reconnecting")]
+        [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "LISTEN connection lost; reconnecting")]
         public static partial void ListenFailed(ILogger logger, Exception exception);
     }
 }
