@@ -34,7 +34,6 @@ public static class SiloServiceCollectionExtensions
         services.AddGrain<IBatchGrain, BatchGrain>();
         services.AddGrain<IPriceGrain, PriceGrain>();
 
-        services.AddSingleton<LaneDirectory>();
         services.AddSingleton<LaneLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<LaneLoader>());
         services.AddSingleton<CommitFeed>();
