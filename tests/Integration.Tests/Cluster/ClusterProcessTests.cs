@@ -27,7 +27,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
     // (count 3 vs SQL 4; 0 vs 1), while the table itself was exactly right: a lane cache somewhere
     // missed one commit's delta. Cause not found yet (see the session-2 closing note); remove the
     // Skip to reproduce: `dotnet test tests/Integration.Tests -c Release --filter "FullyQualifiedName~Rolling_restart"`.
-    [Fact(Skip = "known bug: under CI load one lane cache misses one commit (count 3 vs 4); see closing note of session 2")]
+    [Fact]
     public async Task Rolling_restart_of_every_silo_then_every_gateway_under_load_loses_no_call_and_commits_every_batch_once()
     {
         await using var cluster = await Cluster.CreateAsync(await postgres.CreateDatabaseAsync());
@@ -88,7 +88,8 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         var lastSeq = load.Committed.Values.Max(b => b.CommitSeq);
         foreach (var gateway in gateways)
         {
-            await AssertAnswersEqualSqlAsync(cluster, gateway, queries, lastSeq);
+            await AssertAnswersEqualSqlAsync(cluster, gateway, queries, lastSeq,
+                (origin, destination, day) => CacheDiagnosis.DescribeAsync(cluster, silos, load.Committed, origin, destination, day, lastSeq));
         }
     }
 
@@ -174,10 +175,10 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
 
         // Under this load: how long after its receipt is an upload visible to a read without min_commit_seq?
         var staleness = new List<double>();
-        for (var round = 0; round < 20; round++)
+        for (var round = 0; round < 100; round++)
         {
             var (origin, destination) = (ports[(round * 3) % ports.Count], ports[((round * 3) + 2) % ports.Count]);
-            var day = new DateOnly(2016, 5, 1).AddDays(round);
+            var day = new DateOnly(2016, 5, 1).AddDays(round % 60);
             var before = (await client.GetRatesAsync(origin, destination, day, day)).Days[0].Count;
             var items = Enumerable.Range(0, 2).Select(_ => new PriceItem { Origin = origin, Destination = destination, Day = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Price = 777 }).ToList();
             var receipt = await client.UploadAsync($"stale-{round}", _ => items.ToAsyncEnumerable());
@@ -192,7 +193,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         await load.StopAsync();
         staleness.Sort();
         output.WriteLine($"stale window under load (receipt -> visible without min_commit_seq): p50 {staleness[staleness.Count / 2]:0.0} ms, " +
-            $"p95 {staleness[(int)(staleness.Count * 0.95)]:0.0} ms, max {staleness[^1]:0.0} ms over {staleness.Count} uploads");
+            $"p95 {staleness[(int)(staleness.Count * 0.95)]:0.0} ms, p99 {staleness[(int)(staleness.Count * 0.99)]:0.0} ms, max {staleness[^1]:0.0} ms over {staleness.Count} uploads");
 
         var lanes = await Cluster.MetricAsync(fourth, "priceingest_silo_lanes_summed_total");
         var calls = await Cluster.MetricAsync(gateway, "priceingest_gateway_silo_calls_total", fourth.GrpcAddress);
@@ -288,7 +289,8 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
     private static Task<double> UploadCallsAsync(Cluster.Node gateway, Cluster.Node silo) =>
         Cluster.MetricAsync(gateway, "priceingest_gateway_silo_calls_total", $"kind=\"upload\",silo=\"{silo.GrpcAddress}\"");
 
-    private static async Task AssertAnswersEqualSqlAsync(Cluster cluster, Cluster.Node gateway, IEnumerable<(string Origin, string Destination)> queries, long minCommitSeq)
+    private static async Task AssertAnswersEqualSqlAsync(Cluster cluster, Cluster.Node gateway, IEnumerable<(string Origin, string Destination)> queries, long minCommitSeq,
+        Func<string, string, DateOnly, Task<string>>? diagnose = null)
     {
         foreach (var (origin, destination) in queries)
         {
@@ -302,6 +304,13 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
                     d.GetProperty("average_price").ValueKind == JsonValueKind.Null ? (long?)null : d.GetProperty("average_price").GetInt64(),
                     d.GetProperty("count").GetInt32()))
                 .ToList();
+            var wrong = sql.Zip(days).FirstOrDefault(p => p.First != p.Second);
+            if (diagnose is not null && wrong != default)
+            {
+                Assert.Fail($"{origin}->{destination} through {gateway.GrpcAddress}: {wrong.Second} but SQL {wrong.First}\n"
+                    + await diagnose(origin, destination, wrong.First.Day));
+            }
+
             Assert.Equal(sql, days);
         }
     }
