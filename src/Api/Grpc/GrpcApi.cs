@@ -36,7 +36,7 @@ public static class GrpcApi
     {
         var group = endpoints.MapGroup(string.Empty);
         group.MapGrpcService<IngestGrpcService>(binder => binder
-            .ClientStreaming(IngestMethods.UploadBatch, service => service.UploadBatch)
+            .ClientStreaming(UploadPart.UploadBatch, service => service.UploadBatch)
             .Unary(IngestMethods.SubmitBatch, service => service.SubmitBatch)
             .Unary(IngestMethods.GetBatch, service => service.GetBatch));
         group.MapGrpcService<PriceGrpcService>(binder => binder

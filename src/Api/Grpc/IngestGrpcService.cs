@@ -14,7 +14,7 @@ namespace PriceIngest.Api.Grpc;
 /// </summary>
 internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiOptions> options, ILogger<IngestGrpcService> logger)
 {
-    public async Task<BatchReceipt> UploadBatch(IAsyncStreamReader<UploadBatchRequest> requests, ServerCallContext context)
+    public async Task<BatchReceipt> UploadBatch(IAsyncStreamReader<UploadPart> requests, ServerCallContext context)
     {
         var cancellationToken = context.CancellationToken;
         if (!await requests.MoveNext(cancellationToken))
@@ -22,12 +22,12 @@ internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiO
             throw DomainStatus.InvalidArgument("header", "the stream ended before the header: the first message must carry it; nothing was written");
         }
 
-        if (requests.Current.PartCase != UploadBatchRequest.PartOneofCase.Header)
+        if (requests.Current.Kind != UploadBatchRequest.PartOneofCase.Header)
         {
             throw DomainStatus.InvalidArgument("header", "the first message must carry the header; nothing was written");
         }
 
-        var header = BatchHeaders.From(requests.Current.Header);
+        var header = BatchHeaders.From(requests.Current.Header!);
         return await UploadAsync(header, UploadStream.ReadAsync(requests, options.Value.ChunkItems, cancellationToken), cancellationToken);
     }
 

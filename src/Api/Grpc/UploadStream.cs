@@ -15,7 +15,7 @@ namespace PriceIngest.Api.Grpc;
 internal static class UploadStream
 {
     public static async IAsyncEnumerable<PriceChunk> ReadAsync(
-        IAsyncStreamReader<UploadBatchRequest> requests, int chunkItems, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncStreamReader<UploadPart> requests, int chunkItems, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var chunk = new ChunkBuilder(chunkItems);
         var errors = new List<ItemError>();
@@ -23,20 +23,16 @@ internal static class UploadStream
         while (await requests.MoveNext(cancellationToken))
         {
             var request = requests.Current;
-            if (request.PartCase != UploadBatchRequest.PartOneofCase.Items)
+            if (request.Kind != UploadBatchRequest.PartOneofCase.Items)
             {
-                throw DomainStatus.InvalidArgument("header", request.PartCase == UploadBatchRequest.PartOneofCase.Header
+                throw DomainStatus.InvalidArgument("header", request.Kind == UploadBatchRequest.PartOneofCase.Header
                     ? $"header arrived again in message {message}: only the first message carries it; nothing was written"
                     : $"message {message} carries neither header nor items; nothing was written");
             }
 
-            foreach (var item in request.Items.Items)
+            foreach (var full in request.AddItems(chunk, errors))
             {
-                ProtoItems.Add(chunk, item, errors);
-                if (chunk.IsFull)
-                {
-                    yield return chunk.Take()!;
-                }
+                yield return full;
             }
 
             message++;
