@@ -55,14 +55,7 @@ internal static class CacheDiagnosis
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            with recursive
-                o_regions(slug) as (select slug from regions where slug = $1
-                                    union select r.slug from regions r join o_regions t on r.parent_slug = t.slug),
-                d_regions(slug) as (select slug from regions where slug = $2
-                                    union select r.slug from regions r join d_regions t on r.parent_slug = t.slug),
-                o(id) as (select id from ports where code = $1 or region_slug in (select slug from o_regions)),
-                d(id) as (select id from ports where code = $2 or region_slug in (select slug from d_regions))
+        await using var command = new NpgsqlCommand(Cluster.PortsBetween + """
             select p.lane, po.code, pd.code, p.price::bigint
             from prices p join ports po on po.id = p.lane >> 16 join ports pd on pd.id = p.lane & 65535
             where p.day = $3 and p.lane in (select (o.id::int << 16) | d.id from o, d where o.id <> d.id)

@@ -91,14 +91,7 @@ internal sealed partial class Cluster(string connectionString, string workingDir
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            with recursive
-                o_regions(slug) as (select slug from regions where slug = $1
-                                    union select r.slug from regions r join o_regions t on r.parent_slug = t.slug),
-                d_regions(slug) as (select slug from regions where slug = $2
-                                    union select r.slug from regions r join d_regions t on r.parent_slug = t.slug),
-                o(id) as (select id from ports where code = $1 or region_slug in (select slug from o_regions)),
-                d(id) as (select id from ports where code = $2 or region_slug in (select slug from d_regions))
+        await using var command = new NpgsqlCommand(PortsBetween + """
             select g.day::date, case when count(p.price) >= 3 then round(avg(p.price))::bigint end, count(p.price)::int
             from generate_series($3::date, $4::date, interval '1 day') as g(day)
             left join prices p on p.day = g.day::date
@@ -118,6 +111,18 @@ internal sealed partial class Cluster(string connectionString, string workingDir
 
         return rows;
     }
+
+    /// <summary>CTEs o(id) and d(id): the ports of place $1 and of place $2 (a port code, or a region and every region below it).</summary>
+    public const string PortsBetween = """
+            with recursive
+                o_regions(slug) as (select slug from regions where slug = $1
+                                    union select r.slug from regions r join o_regions t on r.parent_slug = t.slug),
+                d_regions(slug) as (select slug from regions where slug = $2
+                                    union select r.slug from regions r join d_regions t on r.parent_slug = t.slug),
+                o(id) as (select id from ports where code = $1 or region_slug in (select slug from o_regions)),
+                d(id) as (select id from ports where code = $2 or region_slug in (select slug from d_regions))
+
+            """;
 
     public async ValueTask DisposeAsync()
     {
