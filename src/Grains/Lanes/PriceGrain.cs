@@ -7,6 +7,8 @@ namespace PriceIngest.Grains.Lanes;
 /// <summary>
 /// One lane's per-day sums and counts, dense by day, in memory. Commit deltas arrive in commit
 /// order (from <see cref="Coherence.CommitFeed"/>); a delta the load already included is skipped.
+/// The arrays are never changed once published (a delta builds new ones), so a read whose range
+/// covers the whole lane hands them out without copying.
 /// </summary>
 [GrainIdleAge(900)]
 internal sealed class PriceGrain(LaneLoader loader) : Grain, IPriceGrain
@@ -37,9 +39,17 @@ internal sealed class PriceGrain(LaneLoader loader) : Grain, IPriceGrain
             return Task.FromResult(NoDays with { AppliedSeq = _appliedSeq });
         }
 
-        // Copies, so the caller never sees a later delta mutate what it was given.
         var offset = start - _firstDay;
         var length = end - start + 1;
+        if (length == _sums.Length)
+        {
+            return Task.FromResult(new LaneDays(
+                DateOnly.FromDayNumber(start),
+                ImmutableCollectionsMarshal.AsImmutableArray(_sums),
+                ImmutableCollectionsMarshal.AsImmutableArray(_counts),
+                _appliedSeq));
+        }
+
         return Task.FromResult(new LaneDays(
             DateOnly.FromDayNumber(start),
             ImmutableCollectionsMarshal.AsImmutableArray(_sums.AsSpan(offset, length).ToArray()),
@@ -54,36 +64,27 @@ internal sealed class PriceGrain(LaneLoader loader) : Grain, IPriceGrain
             return Task.CompletedTask;
         }
 
-        Grow(delta.Days[0].DayNumber, delta.Days[^1].DayNumber);
-        foreach (var day in delta.Days)
-        {
-            _sums[day.DayNumber - _firstDay] += day.Sum;
-            _counts[day.DayNumber - _firstDay] += day.Count;
-        }
-
-        _appliedSeq = delta.CommitSeq;
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Widens the dense arrays to cover [first, last] (delta days are sorted).</summary>
-    private void Grow(int first, int last)
-    {
-        if (_sums.Length == 0)
-        {
-            _firstDay = first;
-        }
-
-        var newFirst = Math.Min(first, _firstDay);
-        var newLast = Math.Max(last, _firstDay + _sums.Length - 1);
-        if (newFirst == _firstDay && newLast - newFirst + 1 == _sums.Length)
-        {
-            return;
-        }
-
+        // New arrays (wide enough for the delta's days, which are sorted), never the published ones:
+        // a reader may still hold those.
+        var first = delta.Days[0].DayNumber;
+        var last = delta.Days[^1].DayNumber;
+        var newFirst = _sums.Length == 0 ? first : Math.Min(first, _firstDay);
+        var newLast = _sums.Length == 0 ? last : Math.Max(last, _firstDay + _sums.Length - 1);
         var sums = new long[newLast - newFirst + 1];
         var counts = new int[sums.Length];
-        _sums.CopyTo(sums, _firstDay - newFirst);
-        _counts.CopyTo(counts, _firstDay - newFirst);
-        (_firstDay, _sums, _counts) = (newFirst, sums, counts);
+        if (_sums.Length > 0)
+        {
+            _sums.CopyTo(sums, _firstDay - newFirst);
+            _counts.CopyTo(counts, _firstDay - newFirst);
+        }
+
+        foreach (var day in delta.Days)
+        {
+            sums[day.DayNumber - newFirst] += day.Sum;
+            counts[day.DayNumber - newFirst] += day.Count;
+        }
+
+        (_firstDay, _sums, _counts, _appliedSeq) = (newFirst, sums, counts, delta.CommitSeq);
+        return Task.CompletedTask;
     }
 }
