@@ -7,8 +7,8 @@ namespace PriceIngest.Grains.Lanes;
 /// <summary>
 /// Loads cold lanes for <see cref="PriceGrain"/> activations. Requests that arrive while a load
 /// runs are coalesced into the next query, so a region query that wakes hundreds of lanes costs a
-/// few round trips, not hundreds; a large set is split between the workers so that both of
-/// PostgreSQL's backends work on it at once.
+/// few round trips, not hundreds; a large set is split between the workers so that two PostgreSQL
+/// backends work on it at once. Each worker keeps its own connection with the query prepared.
 /// </summary>
 internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundService
 {
@@ -19,29 +19,31 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
     // second query a round trip of its own.
     private const int MinLanesToSplit = 32;
 
-    // Lane 0 is no port pair (port ids start at 1): loading it warms the query path and the pool.
+    // Lane 0 is no port pair (port ids start at 1): loading it prepares a worker before the first cold lane.
     private const int NoLane = 0;
 
-    // One statement per lane probe, whatever the planner knows: a fresh segment has no statistics
-    // and `lane = any(...)` over it was planned as a parallel sequential scan with JIT (hundreds
-    // of ms). The lateral join makes every lane an index-only descent of each segment's
-    // (lane, day) index. Days come unordered; the three arrays of a lane are aligned (one
-    // aggregate node). The lock conflicts with ATTACH: the partition list is fixed when the query
-    // is planned, the data snapshot later, and a commit attaching in between would be counted in
-    // the sequence but not read. It waits only for a commit's last step.
-    private const string LockSql = "lock table only prices in share mode";
+    // The planner's cost of a large lane set would otherwise switch JIT on: tens to hundreds of ms
+    // of compiling for a query that runs in a few. Local to the load's transaction.
     private const string NoJitSql = "set local jit = off";
+
+    // The lock conflicts with ATTACH: the partition list is fixed when the query is planned, the
+    // data snapshot later, and a commit attaching in between would be counted in the sequence but
+    // not read. It waits only for a commit's last step.
+    private const string LockSql = "lock table only prices in share mode";
+
+    // One index probe per lane and segment, whatever the planner knows: a fresh segment has no
+    // statistics, and `lane = any(...)` over it was planned as a parallel sequential scan with JIT
+    // (hundreds of ms). The lateral join makes every lane an index-only descent of each segment's
+    // (lane, day) index. The prices come raw (two aligned arrays per lane, from one aggregate
+    // node): summing them per day here is cheaper than grouping in PostgreSQL, which the answer
+    // waits for.
     private const string LoadSql = """
-        select c.seq, l.lane, d.days, d.totals, d.counts
+        select c.seq, l.lane, d.days, d.prices
         from commit_counter c
         cross join unnest($1::int[]) l(lane)
         cross join lateral (
-            select array_agg(g.day_number) as days, array_agg(g.total) as totals, array_agg(g.n) as counts
-            from (
-                select p.day - date '0001-01-01' as day_number, sum(p.price)::bigint as total, count(*)::int as n
-                from prices p where p.lane = l.lane
-                group by p.day
-            ) g
+            select array_agg(p.day) as days, array_agg(p.price) as prices
+            from prices p where p.lane = l.lane
         ) d
         """;
 
@@ -65,13 +67,14 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
         var batch = new List<(int Lane, TaskCompletionSource<LoadedLane> Done)>();
+        await using var worker = new Worker(dataSource);
         try
         {
-            // Each worker opens its pooled connection and runs the query once before the first
-            // cold lane needs it. Failure is fine: the first real load opens one then.
+            // Connect and prepare now rather than in the first cold read. Failure is fine: the
+            // first real load tries again.
             try
             {
-                await QueryAsync([NoLane], stoppingToken);
+                await worker.LoadAsync([NoLane], static _ => { }, stoppingToken);
             }
             catch (NpgsqlException)
             {
@@ -96,15 +99,18 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
 
                 try
                 {
-                    var loaded = await QueryAsync(batch.Select(r => r.Lane).Distinct().ToArray(), stoppingToken);
-                    foreach (var (lane, done) in batch)
+                    await worker.LoadAsync(batch.Select(r => r.Lane).Distinct().ToArray(), loaded =>
                     {
-                        done.TrySetResult(loaded.TryGetValue(lane, out var hit) ? hit : LoadedLane.Empty(loaded.Seq));
-                    }
+                        foreach (var (lane, done) in batch)
+                        {
+                            done.TrySetResult(loaded.TryGetValue(lane, out var hit) ? hit : LoadedLane.Empty(loaded.Seq));
+                        }
+                    }, stoppingToken);
                 }
                 catch (Exception e)
                 {
-                    // The activations fail and are retried by their next call; the loader goes on.
+                    // The activations not answered yet fail and are retried by their next call; the
+                    // loader goes on (with a new connection if this one broke).
                     batch.ForEach(r => r.Done.TrySetException(e));
                 }
             }
@@ -115,53 +121,100 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
         }
     }
 
-    private async Task<LoadResult> QueryAsync(int[] lanes, CancellationToken cancellationToken)
+    /// <summary>One worker's connection, held across loads (no pool reset, the statements stay prepared).</summary>
+    private sealed class Worker(NpgsqlDataSource dataSource) : IAsyncDisposable
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        private NpgsqlConnection? _connection;
+        private NpgsqlBatch? _load;
 
-        // BEGIN goes out with the batch: one round trip for the query, one for COMMIT.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction)
+        /// <summary>Reads the lanes in one snapshot and hands them to <paramref name="loaded"/> before the (read-only) transaction ends.</summary>
+        public async Task LoadAsync(int[] lanes, Action<LoadResult> loaded, CancellationToken cancellationToken)
         {
-            BatchCommands = { new(NoJitSql), new(LockSql), new(LoadSql) { Parameters = { new() { Value = lanes } } } },
-        };
-
-        var result = new LoadResult();
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
+            try
             {
-                // Every row carries the sequence of the one snapshot the query read.
-                result.Seq = reader.GetInt64(0);
-                if (reader.IsDBNull(2))
+                var (connection, load) = await ConnectAsync(cancellationToken);
+
+                // BEGIN goes out with the batch: one round trip for it, the lock and the query.
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                load.Transaction = transaction;
+                load.BatchCommands[2].Parameters[0].Value = lanes;
+                var result = new LoadResult();
+                await using (var reader = await load.ExecuteReaderAsync(cancellationToken))
                 {
-                    continue;
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        // Every row carries the sequence of the one snapshot the query read.
+                        result.Seq = reader.GetInt64(0);
+                        if (!reader.IsDBNull(2))
+                        {
+                            result[reader.GetInt32(1)] = Densify(result.Seq, reader.GetFieldValue<DateOnly[]>(2), reader.GetFieldValue<int[]>(3));
+                        }
+                    }
                 }
 
-                var days = reader.GetFieldValue<int[]>(2);
-                var totals = reader.GetFieldValue<long[]>(3);
-                var counts = reader.GetFieldValue<int[]>(4);
-                int first = int.MaxValue, last = int.MinValue;
-                foreach (var day in days)
-                {
-                    first = Math.Min(first, day);
-                    last = Math.Max(last, day);
-                }
-
-                var denseSums = new long[last - first + 1];
-                var denseCounts = new int[denseSums.Length];
-                for (var i = 0; i < days.Length; i++)
-                {
-                    denseSums[days[i] - first] = totals[i];
-                    denseCounts[days[i] - first] = counts[i];
-                }
-
-                result[reader.GetInt32(1)] = new LoadedLane(result.Seq, first, denseSums, denseCounts);
+                // The snapshot is read: the waiting activations need not wait for COMMIT too.
+                loaded(result);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch
+            {
+                await DisconnectAsync();
+                throw;
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        public ValueTask DisposeAsync() => DisconnectAsync();
+
+        private static LoadedLane Densify(long seq, DateOnly[] days, int[] prices)
+        {
+            int first = int.MaxValue, last = int.MinValue;
+            foreach (var day in days)
+            {
+                first = Math.Min(first, day.DayNumber);
+                last = Math.Max(last, day.DayNumber);
+            }
+
+            var sums = new long[last - first + 1];
+            var counts = new int[sums.Length];
+            for (var i = 0; i < days.Length; i++)
+            {
+                sums[days[i].DayNumber - first] += prices[i];
+                counts[days[i].DayNumber - first]++;
+            }
+
+            return new LoadedLane(seq, first, sums, counts);
+        }
+
+        private async Task<(NpgsqlConnection, NpgsqlBatch)> ConnectAsync(CancellationToken cancellationToken)
+        {
+            if (_connection is not null && _load is not null)
+            {
+                return (_connection, _load);
+            }
+
+            _connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            _load = new NpgsqlBatch(_connection)
+            {
+                BatchCommands = { new(NoJitSql), new(LockSql), new(LoadSql) { Parameters = { new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer } } } },
+            };
+            await _load.PrepareAsync(cancellationToken);
+            return (_connection, _load);
+        }
+
+        private async ValueTask DisconnectAsync()
+        {
+            if (_load is not null)
+            {
+                await _load.DisposeAsync();
+                _load = null;
+            }
+
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+                _connection = null;
+            }
+        }
     }
 
     private sealed class LoadResult : Dictionary<int, LoadedLane>
