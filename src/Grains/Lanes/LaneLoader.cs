@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -19,6 +20,9 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
     // second query a round trip of its own.
     private const int MinLanesToSplit = 32;
 
+    // At most this many thread-pool turns spent waiting for a request's lanes to arrive.
+    private const int MaxGatherTurns = 16;
+
     // Lane 0 is no port pair (port ids start at 1): loading it prepares a worker before the first cold lane.
     private const int NoLane = 0;
 
@@ -34,18 +38,23 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
     // One index probe per lane and segment, whatever the planner knows: a fresh segment has no
     // statistics, and `lane = any(...)` over it was planned as a parallel sequential scan with JIT
     // (hundreds of ms). The lateral join makes every lane an index-only descent of each segment's
-    // (lane, day) index. The prices come raw (two aligned arrays per lane, from one aggregate
-    // node): summing them per day here is cheaper than grouping in PostgreSQL, which the answer
-    // waits for.
+    // (lane, day) index. The prices come raw, packed per lane into one bytea of big-endian
+    // (day - 2000-01-01, price) int pairs: summing them per day here is cheaper than grouping in
+    // PostgreSQL, and one bytea decodes far faster than rows or arrays (measured on 32 lanes,
+    // 10,517 prices: 2-5 ms against 5-11 for rows, 9-19 for two arrays).
     private const string LoadSql = """
-        select c.seq, l.lane, d.days, d.prices
+        select c.seq, l.lane, d.prices
         from commit_counter c
         cross join unnest($1::int[]) l(lane)
         cross join lateral (
-            select array_agg(p.day) as days, array_agg(p.price) as prices
+            select string_agg(int4send(p.day - date '2000-01-01') || int4send(p.price), ''::bytea) as prices
             from prices p where p.lane = l.lane
         ) d
         """;
+
+    private const int PackedPriceBytes = 8;
+
+    private static readonly int PgEpochDayNumber = new DateOnly(2000, 1, 1).DayNumber;
 
     private readonly Channel<(int Lane, TaskCompletionSource<LoadedLane> Done)> _requests =
         Channel.CreateUnbounded<(int, TaskCompletionSource<LoadedLane>)>(new() { SingleReader = false });
@@ -82,9 +91,15 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
 
             while (await _requests.Reader.WaitToReadAsync(stoppingToken))
             {
-                // The activations of one request queue their lanes a few microseconds apart: one
-                // turn of the thread pool lets them arrive and share this query.
-                await Task.Yield();
+                // The activations of one request queue their lanes over up to a few hundred
+                // microseconds: yield while the queue still grows, so that they share this query
+                // (and the other worker's) rather than trickle into one small query after another.
+                for (var (seen, turns) = (-1, 0); _requests.Reader.Count != seen && turns < MaxGatherTurns; turns++)
+                {
+                    seen = _requests.Reader.Count;
+                    await Task.Yield();
+                }
+
                 batch.Clear();
                 var take = Math.Min(MaxLanesPerQuery, Math.Max(MinLanesToSplit, (_requests.Reader.Count + Workers - 1) / Workers));
                 while (batch.Count < take && _requests.Reader.TryRead(out var request))
@@ -147,7 +162,7 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
                         result.Seq = reader.GetInt64(0);
                         if (!reader.IsDBNull(2))
                         {
-                            result[reader.GetInt32(1)] = Densify(result.Seq, reader.GetFieldValue<DateOnly[]>(2), reader.GetFieldValue<int[]>(3));
+                            result[reader.GetInt32(1)] = Densify(result.Seq, reader.GetFieldValue<byte[]>(2));
                         }
                     }
                 }
@@ -165,24 +180,26 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
 
         public ValueTask DisposeAsync() => DisconnectAsync();
 
-        private static LoadedLane Densify(long seq, DateOnly[] days, int[] prices)
+        private static LoadedLane Densify(long seq, byte[] packed)
         {
             int first = int.MaxValue, last = int.MinValue;
-            foreach (var day in days)
+            for (var at = 0; at + PackedPriceBytes <= packed.Length; at += PackedPriceBytes)
             {
-                first = Math.Min(first, day.DayNumber);
-                last = Math.Max(last, day.DayNumber);
+                var day = BinaryPrimitives.ReadInt32BigEndian(packed.AsSpan(at));
+                first = Math.Min(first, day);
+                last = Math.Max(last, day);
             }
 
             var sums = new long[last - first + 1];
             var counts = new int[sums.Length];
-            for (var i = 0; i < days.Length; i++)
+            for (var at = 0; at + PackedPriceBytes <= packed.Length; at += PackedPriceBytes)
             {
-                sums[days[i].DayNumber - first] += prices[i];
-                counts[days[i].DayNumber - first]++;
+                var day = BinaryPrimitives.ReadInt32BigEndian(packed.AsSpan(at)) - first;
+                sums[day] += BinaryPrimitives.ReadInt32BigEndian(packed.AsSpan(at + 4));
+                counts[day]++;
             }
 
-            return new LoadedLane(seq, first, sums, counts);
+            return new LoadedLane(seq, PgEpochDayNumber + first, sums, counts);
         }
 
         private async Task<(NpgsqlConnection, NpgsqlBatch)> ConnectAsync(CancellationToken cancellationToken)
