@@ -35,13 +35,11 @@ internal sealed class ClusterIngestService(SiloChannels silos, GatewayMetrics me
         Exception? last = null;
         for (var attempt = 1; attempt <= options.Value.MaxAttempts; attempt++)
         {
-            var candidates = silos.Candidates(excluded);
-            if (candidates.Count == 0)
+            if (OwnerOf(header.BatchId, excluded) is not { } silo)
             {
                 break;
             }
 
-            var silo = Rendezvous.Owner(Rendezvous.KeyOf(header.BatchId), candidates);
             if (attempt > 1)
             {
                 metrics.Retry(Kind);
@@ -102,13 +100,11 @@ internal sealed class ClusterIngestService(SiloChannels silos, GatewayMetrics me
         Exception? last = null;
         for (var attempt = 1; attempt <= options.Value.MaxAttempts; attempt++)
         {
-            var candidates = silos.Candidates(excluded);
-            if (candidates.Count == 0)
+            if (OwnerOf(batchId, excluded) is not { } silo)
             {
                 break;
             }
 
-            var silo = Rendezvous.Owner(Rendezvous.KeyOf(batchId), candidates);
             metrics.Call("batch", silo.Endpoint);
             try
             {
@@ -138,6 +134,10 @@ internal sealed class ClusterIngestService(SiloChannels silos, GatewayMetrics me
 
         throw new ServiceUnavailableException("no silo could answer right now; retry shortly", last);
     }
+
+    /// <summary>The silo a batch id goes to among the candidates not yet tried, or null when none is left.</summary>
+    private SiloEntry? OwnerOf(string batchId, IReadOnlySet<Guid> excluded) =>
+        silos.Candidates(excluded) is { Count: > 0 } candidates ? Rendezvous.Owner(Rendezvous.KeyOf(batchId), candidates) : null;
 
     private async Task<BatchOutcome> RelayAsync(
         SiloEntry silo, BatchHeader header, IAsyncEnumerator<PriceChunk> source, Replay replay, CancellationToken cancellationToken)

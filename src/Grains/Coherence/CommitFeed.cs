@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -176,23 +177,17 @@ public sealed partial class CommitFeed(
                 AddLanes(rows);
                 await ApplyAsync(FromRows(seq, rows));
             }
+            else if (await FromSegmentAsync(seq, segment, cancellationToken) is { } deltas)
+            {
+                await ApplyAsync(deltas);
+            }
             else
             {
-                var deltas = await FromSegmentAsync(seq, segment, cancellationToken);
+                LogSegmentMerged(logger, seq, segment);
 
-                // Checked after the read: if the segment was not merged by now, the read saw all of it.
-                if (await WasMergedAsync(segment, cancellationToken))
-                {
-                    LogSegmentMerged(logger, seq, segment);
-
-                    // Which lanes the merged segment gave prices is lost with it: read them all again.
-                    await directory.LoadAsync(cancellationToken);
-                    await Task.WhenAll(runtime.ActiveKeys<IPriceGrain>().Select(lane => grains.GetGrain<IPriceGrain>(lane).ReloadAsync()));
-                }
-                else
-                {
-                    await ApplyAsync(deltas);
-                }
+                // Which lanes the merged segment gave prices is lost with it: read them all again.
+                await directory.LoadAsync(cancellationToken);
+                await Task.WhenAll(runtime.ActiveKeys<IPriceGrain>().Select(lane => grains.GetGrain<IPriceGrain>(lane).ReloadAsync()));
             }
 
             // Only now: the directory and the lanes above hold this commit before readers may ask for it.
@@ -213,13 +208,6 @@ public sealed partial class CommitFeed(
 
     private Task ApplyAsync(List<(int Lane, LaneDelta Delta)> deltas) =>
         Task.WhenAll(deltas.Select(d => grains.GetGrain<IPriceGrain>(d.Lane).ApplyAsync(d.Delta)));
-
-    private async Task<bool> WasMergedAsync(int segment, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("select exists (select 1 from segments where seg = $1 and merged_into is not null)");
-        command.Parameters.Add(new() { Value = segment });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
 
     private List<(int Lane, LaneDelta Delta)> FromRows(long seq, StagedRows rows)
     {
@@ -254,15 +242,37 @@ public sealed partial class CommitFeed(
         return deltas;
     }
 
-    private async Task<List<(int Lane, LaneDelta Delta)>> FromSegmentAsync(long seq, int segment, CancellationToken cancellationToken)
+    /// <summary>
+    /// The per-lane deltas of a commit made elsewhere, read from its segment; null if the segment
+    /// was merged away meanwhile (its table is gone).
+    /// </summary>
+    /// <remarks>
+    /// The segment's own table is read, never <c>prices where seg = $1</c>: PostgreSQL makes a
+    /// commit visible before it broadcasts the catalog change of its ATTACH, so a reader of the
+    /// parent that does not wait for the committer's locks can plan with a partition list that
+    /// lacks the new segment and read nothing (seen under load: one commit silently missed).
+    /// Naming the table makes the read wait for the committer's lock on it, hence for the broadcast.
+    /// </remarks>
+    private async Task<List<(int Lane, LaneDelta Delta)>?> FromSegmentAsync(long seq, int segment, CancellationToken cancellationToken)
     {
         var byLane = new Dictionary<int, ImmutableArray<DayTotal>.Builder>();
-        await using var command = dataSource.CreateCommand("""
+#pragma warning disable CA2100 // the table name is built from an int
+        await using var command = dataSource.CreateCommand($"""
             select lane, day - date '0001-01-01', sum(price)::bigint, count(*)::int
-            from prices where seg = $1 group by lane, day order by lane, day
+            from prices_s{segment.ToString(CultureInfo.InvariantCulture)} group by lane, day order by lane, day
             """);
-        command.Parameters.Add(new() { Value = segment });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+#pragma warning restore CA2100
+        NpgsqlDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return null;
+        }
+
+        await using var owned = reader;
         while (await reader.ReadAsync(cancellationToken))
         {
             var lane = reader.GetInt32(0);

@@ -19,6 +19,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
 {
     private const string UserAgent = "grpc-dotnet-priceingest/1.0";
 
+    // How long a failed write waits for the server's answer before reporting its own error.
+    private static readonly TimeSpan AnswerAfterBrokenBody = TimeSpan.FromSeconds(10);
+
     private readonly GrpcChannel _channel;
     private readonly Method<TRequest, TResponse> _method;
     private readonly CallOptions _options;
@@ -387,19 +390,39 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
             return Fail(exception);
         }
 
-        // The body broke off, most likely because the server already answered (an error before
-        // reading everything). The server's status says more than the broken pipe does.
+        // The body broke off, most likely because the server already answered (an error, or the
+        // receipt of an id already committed, before reading everything): HttpClient then cancels
+        // the body. The server's status says more than the broken pipe does. The wait is generous
+        // because on a loaded machine the answer's headers can take well over a second to surface.
         try
         {
-            await _responseStarted.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
+            await _responseStarted.WaitAsync(AnswerAfterBrokenBody, CancellationToken.None);
         }
         catch (Exception)
         {
             // The response failed too; the status it set (or the write's own error) is reported below.
         }
 
-        return _status is { StatusCode: not StatusCode.OK } status ? new RpcException(status, _trailers) : Fail(exception);
+        if (_status is { StatusCode: not StatusCode.OK } status)
+        {
+            return new RpcException(status, _trailers);
+        }
+
+        if (_responseStarted.IsCompletedSuccessfully)
+        {
+            // The server answered early (e.g. the receipt of an id already committed): that answer,
+            // read through the response, is the call's outcome; only this write is refused.
+            return new InvalidOperationException("The server answered before the request stream ended; the response holds the outcome.", exception);
+        }
+
+        // Neither the caller nor the deadline cancelled: the transport dropped the body, so nothing
+        // says the server acted on it. UNAVAILABLE, not CANCELLED: the caller may retry.
+        return exception is OperationCanceledException && !_options.CancellationToken.IsCancellationRequested && !PastDeadline
+            ? Fail(new RpcException(StatusCode.Unavailable, "The request stream was dropped by the transport before the server answered."))
+            : Fail(exception);
     }
+
+    private bool PastDeadline => _options.Deadline is { } deadline && deadline != DateTime.MaxValue && DateTime.UtcNow >= deadline.ToUniversalTime();
 
     /// <summary>Decides the status from a failure (unless already decided), ends the call, and returns what to throw.</summary>
     private RpcException Fail(Exception exception)

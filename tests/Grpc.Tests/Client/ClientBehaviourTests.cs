@@ -135,6 +135,26 @@ public sealed class ClientBehaviourTests(EchoServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Server_answering_a_client_stream_early_keeps_its_answer_when_later_writes_fail()
+    {
+        using var call = _channel.AsyncClientStreamingCall(EchoMethods.ClientStream, In(30));
+        await call.RequestStream.WriteAsync(new Number { Value = 5, Tag = Tag() + ":answer-now" });
+        await call.ResponseHeadersAsync;
+
+        // The server has answered; the body is cut off, so some write fails. Its failure must not
+        // replace the server's answer as the call's outcome (it once became CANCELLED).
+        Exception? write = null;
+        for (var i = 0; i < 200 && write is null; i++)
+        {
+            write = await Record.ExceptionAsync(() => call.RequestStream.WriteAsync(new Number { Value = 1, Pad = ByteString.CopyFrom(new byte[16_384]) }));
+        }
+
+        Assert.NotNull(write);
+        Assert.Equal(5, (await call.ResponseAsync).Sum);
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
+    }
+
+    [Fact]
     public async Task Unreachable_server_is_unavailable()
     {
         var port = FreePort();
