@@ -67,25 +67,42 @@ public sealed class LaneDirectory(NpgsqlDataSource dataSource)
     /// Adds every lane that has a price in the database now. The caller reads its commit watermark
     /// before this, so the set covers at least every commit up to it (later commits only add lanes).
     /// </summary>
+    /// <remarks>
+    /// The scan reads the partitioned parent, so it first takes the SHARE lock on it (as the lane
+    /// loader does; it conflicts with ATTACH and DETACH): PostgreSQL makes a commit visible before it
+    /// broadcasts the catalog change of its ATTACH, and a pooled backend that had planned on
+    /// <c>prices</c> before could otherwise plan with a partition list lacking a segment the
+    /// watermark already counts, and miss its lanes for good (the set only grows per commit). The
+    /// lock waits for such a commit's last step and makes the backend take in the change.
+    /// </remarks>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockParent = new NpgsqlCommand("lock table only prices in share mode", connection, transaction))
+        {
+            await lockParent.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         // A loose index scan: one descent of the (lane, day) indexes per distinct lane, instead of
-        // reading every price. The partition list is planned after the caller's watermark was read,
-        // so no segment committed at or before it is missed.
-        await using var command = dataSource.CreateCommand("""
+        // reading every price.
+        await using (var command = new NpgsqlCommand("""
             with recursive l(lane) as (
                 select min(lane) from prices
                 union all
                 select (select min(p.lane) from prices p where p.lane > l.lane) from l where l.lane is not null
             )
             select lane from l where lane is not null
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+            """, connection, transaction))
         {
-            Add(reader.GetInt32(0));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                Add(reader.GetInt32(0));
+            }
         }
 
+        await transaction.CommitAsync(cancellationToken);
         _loaded = true;
     }
 }
