@@ -1,4 +1,3 @@
-using System.Numerics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PriceIngest.Grains.Coherence;
@@ -43,7 +42,7 @@ public sealed class LaneSummer(IGrainFactory grains, CommitFeed commits, LaneDir
             var call = grains.GetGrain<IPriceGrain>(lanes[i]).GetDaysAsync(from, to, cancellationToken);
             if (call.IsCompletedSuccessfully)
             {
-                Add(sums, call.Result);
+                sums.Add(call.Result);
             }
             else
             {
@@ -66,47 +65,14 @@ public sealed class LaneSummer(IGrainFactory grains, CommitFeed commits, LaneDir
             throw new ServiceUnavailableException("the database is unreachable; cold lanes cannot be loaded right now, retry shortly", e);
         }
 
+        // DaySums adds a lane's days (a part of the range) with span loops, vectorised where the
+        // hardware allows: element by element through the immutable arrays this was most of a warm
+        // region answer (1.2 of 1.6 ms for 175 lanes).
         foreach (var lane in days)
         {
-            Add(sums, lane);
+            sums.Add(lane);
         }
 
         return sums;
-    }
-
-    /// <summary>
-    /// Adds one lane's days (a part of the range) with span loops, vectorised where the hardware
-    /// allows: a year of a region pair is tens of thousands of additions, and element by element
-    /// through the immutable arrays this was most of a warm region answer (1.2 of 1.6 ms for 175 lanes).
-    /// </summary>
-    private static void Add(DaySums sums, LaneDays lane)
-    {
-        // A lane without days in the range says so with no days (and no meaningful From).
-        if (lane.Sums.IsDefaultOrEmpty)
-        {
-            return;
-        }
-
-        var offset = lane.From.DayNumber - sums.From.DayNumber;
-        AddInto(sums.Sums.AsSpan(offset, lane.Sums.Length), lane.Sums.AsSpan());
-        AddInto(sums.Counts.AsSpan(offset, lane.Counts.Length), lane.Counts.AsSpan());
-    }
-
-    private static void AddInto<T>(Span<T> target, ReadOnlySpan<T> source)
-        where T : struct, INumber<T>
-    {
-        var i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= source.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                (new Vector<T>(target[i..]) + new Vector<T>(source[i..])).CopyTo(target[i..]);
-            }
-        }
-
-        for (; i < source.Length; i++)
-        {
-            target[i] += source[i];
-        }
     }
 }
