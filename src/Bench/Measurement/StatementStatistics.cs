@@ -27,7 +27,7 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
         (q => q.StartsWith("alter table prices attach partition", StringComparison.Ordinal), "db:   of which attach partition"),
         (q => q.Contains("update commit_counter", StringComparison.Ordinal), "db: batch record, counter, notify"),
         (q => q.Contains("from prices p where p.lane = l.lane", StringComparison.Ordinal), LaneLoads),
-        (q => q.Contains("from prices where seg = ", StringComparison.Ordinal), SegmentReadBack),
+        (q => q.Contains("from prices_s", StringComparison.Ordinal), SegmentReadBack),
     ];
 
     /// <summary>Unmatched statements taking longer than this are listed by their text.</summary>
