@@ -31,7 +31,7 @@ public sealed record SlowPlanDigest(int SlowLaneLoads, int SlowLaneLoadsWithSegm
         }
 
         Flush();
-        var loads = entries.Where(e => e.Contains("from prices where lane = any", StringComparison.Ordinal)).ToList();
+        var loads = entries.Where(e => e.Contains("from prices p where p.lane = l.lane", StringComparison.Ordinal)).ToList();
         return new(loads.Count, loads.Count(e => e.Contains("Seq Scan on prices_s", StringComparison.Ordinal)), entries.Count);
 
         void Flush()

@@ -26,7 +26,7 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
         (q => q.StartsWith("create index", StringComparison.Ordinal), "db:   of which create index"),
         (q => q.StartsWith("alter table prices attach partition", StringComparison.Ordinal), "db:   of which attach partition"),
         (q => q.Contains("update commit_counter", StringComparison.Ordinal), "db: batch record, counter, notify"),
-        (q => q.Contains("from prices where lane = any", StringComparison.Ordinal), LaneLoads),
+        (q => q.Contains("from prices p where p.lane = l.lane", StringComparison.Ordinal), LaneLoads),
         (q => q.Contains("from prices_s", StringComparison.Ordinal), SegmentReadBack),
     ];
 

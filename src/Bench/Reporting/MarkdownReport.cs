@@ -94,8 +94,8 @@ public static class MarkdownReport
         var mem = report.Memory;
         Line(md, $"### Memory");
         md.AppendLine();
-        Line(md, $"- Silo VmRSS {mem.RssBeforeBytes / 1048576.0:F0} MiB -> {mem.RssAfterBytes / 1048576.0:F0} MiB after loading every lane ({mem.GrainsActivated:N0} lane grains, {mem.LanesWithPrices:N0} with prices, {mem.LaneDaysHeld:N0} lane-days held) in {mem.WarmAllSeconds:F1} s: ",
-            $"**{mem.MegabytesPerMillionLaneDays:F0} MiB per million cached lane-days** ({mem.BytesPerLaneDay:F0} bytes per lane-day, grain overhead of empty lanes included).");
+        Line(md, $"- Silo VmRSS {mem.RssBeforeBytes / 1048576.0:F0} MiB -> {mem.RssAfterBytes / 1048576.0:F0} MiB after reading every lane ({mem.GrainsActivated:N0} lane grains activated: the lanes with prices; empty lanes are skipped; {mem.LaneDaysHeld:N0} lane-days held) in {mem.WarmAllSeconds:F1} s: ",
+            $"**{mem.MegabytesPerMillionLaneDays:F0} MiB per million cached lane-days** ({mem.BytesPerLaneDay:F0} bytes per lane-day, grain overhead included).");
         md.AppendLine();
         var c = report.Checks;
         Line(md, $"### Checks");

@@ -74,7 +74,7 @@ public sealed class LookupPhase(RunContext run)
                             if (isService && run.PhasesAvailable)
                             {
                                 var (dbMs, calls) = (await run.Statements.ReadAsync(cancellationToken))[StatementStatistics.LaneLoads];
-                                Add(loads, (kind, service.Name), (run.Queries.LanesOf(queries[i]), ms, dbMs, (double)calls));
+                                Add(loads, (kind, service.Name), (run.Queries.LanesWithPricesOf(queries[i]), ms, dbMs, (double)calls));
                             }
                         }
                     }
@@ -113,7 +113,7 @@ public sealed class LookupPhase(RunContext run)
         var after = run.Silo.Current.ResidentBytes();
         var laneDays = run.Queries.LaneDaysHeld;
         var perLaneDay = (after - before) / (double)laneDays;
-        Memory = new(before, after, run.Queries.AllLanes, run.Queries.LanesWithPrices, laneDays, perLaneDay, perLaneDay * 1_000_000 / (1024 * 1024), warmAll);
+        Memory = new(before, after, run.Queries.LanesWithPrices, run.Queries.LanesWithPrices, laneDays, perLaneDay, perLaneDay * 1_000_000 / (1024 * 1024), warmAll);
     }
 
     private async Task WarmLatencyAsync(CancellationToken cancellationToken)

@@ -16,13 +16,15 @@ namespace PriceIngest.Grains.Coherence;
 /// Keeps this silo's cached lanes equal to PostgreSQL. Commits are applied strictly in commit
 /// sequence order, from memory when this silo made the commit, else from the commit's segment.
 /// LISTEN/NOTIFY wakes it; a periodic poll repairs a lost notification. <see cref="Watermark"/>
-/// is the highest sequence such that every commit up to it is reflected in every active lane.
+/// is the highest sequence such that every commit up to it is reflected in every active lane and in
+/// the <see cref="LaneDirectory"/> (which lanes hold prices).
 /// </summary>
 public sealed partial class CommitFeed(
     NpgsqlDataSource dataSource,
     ReferenceDataCache reference,
     IGrainFactory grains,
     IGrainRuntime runtime,
+    LaneDirectory directory,
     IOptions<CommitFeedOptions> options,
     ILogger<CommitFeed> logger) : BackgroundService
 {
@@ -113,6 +115,9 @@ public sealed partial class CommitFeed(
             Interlocked.Exchange(ref _watermark, (long)(await start.ExecuteScalarAsync(cancellationToken))!);
         }
 
+        // After the watermark, so the directory holds every lane of every commit up to it.
+        await directory.LoadAsync(cancellationToken);
+
         await base.StartAsync(cancellationToken);
     }
 
@@ -169,6 +174,7 @@ public sealed partial class CommitFeed(
 
             if (rows is not null)
             {
+                AddLanes(rows);
                 await ApplyAsync(FromRows(seq, rows));
             }
             else if (await FromSegmentAsync(seq, segment, cancellationToken) is { } deltas)
@@ -178,10 +184,25 @@ public sealed partial class CommitFeed(
             else
             {
                 LogSegmentMerged(logger, seq, segment);
+
+                // Which lanes the merged segment gave prices is lost with it: read them all again.
+                await directory.LoadAsync(cancellationToken);
                 await Task.WhenAll(runtime.ActiveKeys<IPriceGrain>().Select(lane => grains.GetGrain<IPriceGrain>(lane).ReloadAsync()));
             }
 
+            // Only now: the directory and the lanes above hold this commit before readers may ask for it.
             Advance(seq);
+        }
+    }
+
+    private void AddLanes(StagedRows rows)
+    {
+        var keys = rows.Keys;
+        for (var start = 0; start < keys.Length;)
+        {
+            var lane = StagedRows.LaneOf(keys[start]);
+            directory.Add(lane);
+            start = rows.RangeOf(lane).End;
         }
     }
 
@@ -255,6 +276,7 @@ public sealed partial class CommitFeed(
         while (await reader.ReadAsync(cancellationToken))
         {
             var lane = reader.GetInt32(0);
+            directory.Add(lane);
             if (!runtime.IsActive<IPriceGrain>(lane))
             {
                 continue;

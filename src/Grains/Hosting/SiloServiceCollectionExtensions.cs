@@ -34,6 +34,7 @@ public static class SiloServiceCollectionExtensions
         services.AddGrain<IBatchGrain, BatchGrain>();
         services.AddGrain<IPriceGrain, PriceGrain>();
 
+        services.AddSingleton<LaneDirectory>();
         services.AddSingleton<LaneLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<LaneLoader>());
         services.AddSingleton<CommitFeed>();

@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Collections.Immutable;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using PriceIngest.Grains.Lanes;
 using PriceIngest.Grains.Services;
 
@@ -27,15 +30,35 @@ public sealed class DaySums
     public void Add(LaneDays lane)
     {
         ArgumentNullException.ThrowIfNull(lane);
-        var offset = lane.From.DayNumber - From.DayNumber;
-        for (var i = 0; i < lane.Sums.Length; i++)
+
+        // A lane without days in the range says so with no days (and no meaningful From).
+        if (lane.Sums.IsDefaultOrEmpty)
         {
-            Sums[offset + i] += lane.Sums[i];
-            Counts[offset + i] += lane.Counts[i];
+            return;
         }
+
+        var offset = lane.From.DayNumber - From.DayNumber;
+        AddInto(Sums.AsSpan(offset, lane.Sums.Length), lane.Sums.AsSpan());
+        AddInto(Counts.AsSpan(offset, lane.Counts.Length), lane.Counts.AsSpan());
     }
 
-    /// <summary>Adds another set of sums over the same range, day by day.</summary>
+    /// <summary>Adds another set of sums over the same range, day by day, with span loops.</summary>
+    public void Add(ReadOnlySpan<long> sums, ReadOnlySpan<int> counts)
+    {
+        if (sums.Length != Sums.Length || counts.Length != Counts.Length)
+        {
+            throw new ArgumentException($"expected {Sums.Length} days, got {sums.Length} sums and {counts.Length} counts");
+        }
+
+        AddInto(Sums, sums);
+        AddInto(Counts, counts);
+    }
+
+    /// <summary>
+    /// Adds another set of sums over the same range (a silo's reply in the gateway: protobuf repeated
+    /// fields). The lists are copied out in bulk once (arrays and lists are used in place), then added
+    /// with span loops: no interface call per day.
+    /// </summary>
     public void Add(IReadOnlyList<long> sums, IReadOnlyList<int> counts)
     {
         ArgumentNullException.ThrowIfNull(sums);
@@ -45,10 +68,71 @@ public sealed class DaySums
             throw new ArgumentException($"expected {Sums.Length} days, got {sums.Count} sums and {counts.Count} counts");
         }
 
-        for (var i = 0; i < Sums.Length; i++)
+        long[]? rentedSums = null;
+        int[]? rentedCounts = null;
+        try
         {
-            Sums[i] += sums[i];
-            Counts[i] += counts[i];
+            Add(SpanOf(sums, ref rentedSums), SpanOf(counts, ref rentedCounts));
+        }
+        finally
+        {
+            if (rentedSums is not null)
+            {
+                ArrayPool<long>.Shared.Return(rentedSums);
+            }
+
+            if (rentedCounts is not null)
+            {
+                ArrayPool<int>.Shared.Return(rentedCounts);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<T> SpanOf<T>(IReadOnlyList<T> list, ref T[]? rented)
+    {
+        switch (list)
+        {
+            case T[] array:
+                return array;
+            case List<T> items:
+                return CollectionsMarshal.AsSpan(items);
+            case ICollection<T> collection:
+                // Protobuf's RepeatedField copies with one Array.Copy.
+                rented = ArrayPool<T>.Shared.Rent(collection.Count);
+                collection.CopyTo(rented, 0);
+                return rented.AsSpan(0, collection.Count);
+            default:
+                rented = ArrayPool<T>.Shared.Rent(list.Count);
+                for (var i = 0; i < list.Count; i++)
+                {
+                    rented[i] = list[i];
+                }
+
+                return rented.AsSpan(0, list.Count);
+        }
+    }
+
+    /// <summary>target[i] += source[i], vectorised where the hardware allows.</summary>
+    private static void AddInto<T>(Span<T> target, ReadOnlySpan<T> source)
+        where T : struct, INumber<T>
+    {
+        if (target.Length < source.Length)
+        {
+            throw new ArgumentException($"{source.Length} values do not fit in {target.Length}");
+        }
+
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= source.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                (new Vector<T>(target[i..]) + new Vector<T>(source[i..])).CopyTo(target[i..]);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            target[i] += source[i];
         }
     }
 

@@ -41,13 +41,18 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
         var runtime = silo.Services.GetRequiredService<IGrainRuntime>();
         var lane = Lane(silo, "CNSGH", "NLRTM");
 
-        await RatesApi.UploadAsync(silo.Http, "before", [("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30)]);
+        // ESBCN -> CNSGH gets a price too: only lanes with prices are activated by a read, and it is
+        // the lane that takes the only slot below (outside asia -> north_europe, so no answer changes).
+        await RatesApi.UploadAsync(silo.Http, "before", [
+            ("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30), ("ESBCN", "CNSGH", "2016-01-01", 1),
+        ]);
         Assert.Equal([new("2016-01-01", 20, 3), new("2016-01-02", null, 0)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
         Assert.True(runtime.IsActive<IPriceGrain>(lane), "the lane is not active after a read");
         var deactivations = runtime.Statistics.Deactivations;
 
         // Another lane takes the only slot.
-        await RatesApi.GetAsync(silo.Http, "CNNBO", "DEHAM", "2016-01-01", "2016-01-02");
+        await RatesApi.GetAsync(silo.Http, "ESBCN", "CNSGH", "2016-01-01", "2016-01-02");
+        Assert.True(runtime.IsActive<IPriceGrain>(Lane(silo, "ESBCN", "CNSGH")), "the other lane was not activated by its read");
         Assert.True(await RatesApi.EventuallyAsync(() => Task.FromResult(!runtime.IsActive<IPriceGrain>(lane)), Deadline), "the lane was never collected");
         Assert.True(runtime.Statistics.Deactivations > deactivations);
 
@@ -61,7 +66,7 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal([new("2016-01-01", 25, 4), new("2016-01-02", 6, 3)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
         Assert.True(runtime.Statistics.Activations > activations, "the read did not reactivate the lane");
 
-        // And once more through a region, which wakes every asia -> north_europe lane.
+        // And once more through a region, which wakes every asia -> north_europe lane with prices.
         Assert.Equal([new("2016-01-01", 25, 4), new("2016-01-02", 6, 3)], await RatesApi.GetAsync(silo.Http, "asia", "north_europe", "2016-01-01", "2016-01-02"));
     }
 
@@ -73,7 +78,7 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
         var writer = await StartAsync();
         var runtime = reader.Services.GetRequiredService<IGrainRuntime>();
 
-        await RatesApi.UploadAsync(reader.Http, "local", [("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30)]);
+        await UploadLocalAsync(reader);
         await WarmAsync(reader);
         var activations = runtime.Statistics.Activations;
 
@@ -103,7 +108,7 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
         var writer = await StartAsync();
         var runtime = reader.Services.GetRequiredService<IGrainRuntime>();
 
-        await RatesApi.UploadAsync(reader.Http, "local", [("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30)]);
+        await UploadLocalAsync(reader);
         await WarmAsync(reader);
         var activations = runtime.Statistics.Activations;
 
@@ -125,6 +130,32 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal([new("2016-01-01", 25, 4), new("2016-01-02", null, 0)], await RatesApi.GetAsync(reader.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
     }
 
+    [Fact]
+    public async Task Days_a_lane_handed_out_whole_are_not_changed_by_later_commits()
+    {
+        var silo = await StartAsync();
+        await TestData.LoadReferenceAsync(silo.Http);
+        var lane = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IPriceGrain>(Lane(silo, "CNSGH", "NLRTM"));
+
+        await RatesApi.UploadAsync(silo.Http, "first", [("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-02", 20)]);
+
+        // The range covers every day the lane holds: the lane may hand out its arrays themselves.
+        var held = await lane.GetDaysAsync(new(2016, 1, 1), new(2016, 1, 2), CancellationToken.None);
+        Assert.Equal([10L, 20L], held.Sums.ToArray());
+        Assert.Equal([1, 1], held.Counts.ToArray());
+
+        // Commits on days the lane already covers (the arrays need not grow), from the feed and directly.
+        var seq = await RatesApi.UploadAsync(silo.Http, "second", [("CNSGH", "NLRTM", "2016-01-01", 5), ("CNSGH", "NLRTM", "2016-01-02", 7)]);
+        await lane.ApplyAsync(new LaneDelta(seq + 1000, [new(new DateOnly(2016, 1, 1).DayNumber, 1, 1)]));
+
+        // What a caller was given earlier (and may still be summing) is unchanged; a new read sees both commits.
+        Assert.Equal([10L, 20L], held.Sums.ToArray());
+        Assert.Equal([1, 1], held.Counts.ToArray());
+        var now = await lane.GetDaysAsync(new(2016, 1, 1), new(2016, 1, 2), CancellationToken.None);
+        Assert.Equal([16L, 27L], now.Sums.ToArray());
+        Assert.Equal([3, 2], now.Counts.ToArray());
+    }
+
     private async Task<SiloInstance> StartAsync(params string[] settings)
     {
         var silo = await SiloInstance.StartAsync(_database, settings);
@@ -132,15 +163,33 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
         return silo;
     }
 
-    /// <summary>Activates CNSGH -> NLRTM and every asia -> north_europe lane in the silo, and checks what they hold.</summary>
+    /// <summary>
+    /// Prices on CNSGH -> NLRTM (2016-01-01) and on CNNBO -> DEHAM (2016-01-05, outside the ranges read):
+    /// reads activate only lanes with prices, and the tests need CNNBO -> DEHAM warm before the other
+    /// silo's commit gives it prices in the range.
+    /// </summary>
+    private static Task<long> UploadLocalAsync(SiloInstance silo) =>
+        RatesApi.UploadAsync(silo.Http, "local", [
+            ("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30), ("CNNBO", "DEHAM", "2016-01-05", 99),
+        ]);
+
+    /// <summary>
+    /// Activates CNSGH -> NLRTM and every asia -> north_europe lane with prices in the silo, checks what
+    /// they hold, and that the empty lanes of the region stayed inactive.
+    /// </summary>
     private static async Task WarmAsync(SiloInstance silo)
     {
         Assert.Equal([new("2016-01-01", 20, 3), new("2016-01-02", null, 0)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
         Assert.Equal([new("2016-01-01", 20, 3), new("2016-01-02", null, 0)], await RatesApi.GetAsync(silo.Http, "asia", "north_europe", "2016-01-01", "2016-01-02"));
         var runtime = silo.Services.GetRequiredService<IGrainRuntime>();
-        foreach (var (origin, destination) in new[] { ("CNSGH", "NLRTM"), ("CNSGH", "DEHAM"), ("CNNBO", "NLRTM"), ("CNNBO", "DEHAM") })
+        foreach (var (origin, destination) in new[] { ("CNSGH", "NLRTM"), ("CNNBO", "DEHAM") })
         {
             Assert.True(runtime.IsActive<IPriceGrain>(Lane(silo, origin, destination)), $"{origin} -> {destination} is not warm");
+        }
+
+        foreach (var (origin, destination) in new[] { ("CNSGH", "DEHAM"), ("CNNBO", "NLRTM") })
+        {
+            Assert.False(runtime.IsActive<IPriceGrain>(Lane(silo, origin, destination)), $"{origin} -> {destination} holds no price but was activated");
         }
     }
 
