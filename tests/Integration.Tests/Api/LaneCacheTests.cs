@@ -13,22 +13,9 @@ namespace PriceIngest.Integration.Tests.Api;
 /// reactivated, and follow commits made by other silos over the same database.
 /// </summary>
 [Collection("postgres")]
-public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatabase(postgres)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
-
-    private readonly List<SiloInstance> _silos = [];
-    private string _database = null!;
-
-    public async Task InitializeAsync() => _database = await postgres.CreateDatabaseAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var silo in _silos)
-        {
-            await silo.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task Lane_collected_while_prices_were_committed_answers_them_after_reactivation()
@@ -36,7 +23,7 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
         // PriceGrain carries [GrainIdleAge(900)], which overrides Grains:IdleAge, so an idle age cannot
         // make a lane expire in a test. A cap of one activation can: the collector evicts the least
         // recently used idle grain as soon as a second one activates.
-        var silo = await StartAsync("--Grains:MaxActiveGrains=1", "--Grains:CollectionInterval=00:00:00.050");
+        var silo = await StartSiloAsync("--Grains:MaxActiveGrains=1", "--Grains:CollectionInterval=00:00:00.050");
         await TestData.LoadReferenceAsync(silo.Http);
         var runtime = silo.Services.GetRequiredService<IGrainRuntime>();
         var lane = Lane(silo, "CNSGH", "NLRTM");
@@ -73,9 +60,9 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Commit_of_another_silo_is_in_the_warm_lanes_of_a_read_asking_for_its_commit_seq()
     {
-        var reader = await StartAsync();
+        var reader = await StartSiloAsync();
         await TestData.LoadReferenceAsync(reader.Http);
-        var writer = await StartAsync();
+        var writer = await StartSiloAsync();
         var runtime = reader.Services.GetRequiredService<IGrainRuntime>();
 
         await UploadLocalAsync(reader);
@@ -103,9 +90,9 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Commit_of_another_silo_reaches_the_warm_lanes_within_seconds_without_min_commit_seq()
     {
-        var reader = await StartAsync();
+        var reader = await StartSiloAsync();
         await TestData.LoadReferenceAsync(reader.Http);
-        var writer = await StartAsync();
+        var writer = await StartSiloAsync();
         var runtime = reader.Services.GetRequiredService<IGrainRuntime>();
 
         await UploadLocalAsync(reader);
@@ -133,7 +120,7 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Days_a_lane_handed_out_whole_are_not_changed_by_later_commits()
     {
-        var silo = await StartAsync();
+        var silo = await StartSiloAsync();
         await TestData.LoadReferenceAsync(silo.Http);
         var lane = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IPriceGrain>(Lane(silo, "CNSGH", "NLRTM"));
 
@@ -154,13 +141,6 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : IAsyncLifetime
         var now = await lane.GetDaysAsync(new(2016, 1, 1), new(2016, 1, 2), CancellationToken.None);
         Assert.Equal([16L, 27L], now.Sums.ToArray());
         Assert.Equal([3, 2], now.Counts.ToArray());
-    }
-
-    private async Task<SiloInstance> StartAsync(params string[] settings)
-    {
-        var silo = await SiloInstance.StartAsync(_database, settings);
-        _silos.Add(silo);
-        return silo;
     }
 
     /// <summary>

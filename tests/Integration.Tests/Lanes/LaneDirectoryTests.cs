@@ -15,29 +15,16 @@ namespace PriceIngest.Integration.Tests.Lanes;
 /// commit, and a silo started over existing data knows every lane that has prices.
 /// </summary>
 [Collection("postgres")]
-public sealed class LaneDirectoryTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class LaneDirectoryTests(PostgresFixture postgres) : SilosOverOneDatabase(postgres)
 {
     private static readonly string[] Ports = ["NLRTM", "DEHAM", "ESBCN", "CNSGH", "CNNBO"];
-
-    private readonly List<SiloInstance> _silos = [];
-    private string _database = null!;
-
-    public async Task InitializeAsync() => _database = await postgres.CreateDatabaseAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var silo in _silos)
-        {
-            await silo.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task First_prices_of_a_lane_from_another_silo_are_in_a_read_asking_for_their_commit()
     {
-        var reader = await StartAsync();
+        var reader = await StartSiloAsync();
         await TestData.LoadReferenceAsync(reader.Http);
-        var writer = await StartAsync();
+        var writer = await StartSiloAsync();
         var directory = reader.Services.GetRequiredService<LaneDirectory>();
 
         // Every lane is empty and known so: the reader's directory is loaded and skips them all.
@@ -67,7 +54,7 @@ public sealed class LaneDirectoryTests(PostgresFixture postgres) : IAsyncLifetim
     [Fact]
     public async Task First_prices_of_a_lane_committed_here_are_in_the_next_read()
     {
-        var silo = await StartAsync();
+        var silo = await StartSiloAsync();
         await TestData.LoadReferenceAsync(silo.Http);
         var runtime = silo.Services.GetRequiredService<IGrainRuntime>();
         Assert.All(await RatesApi.GetAsync(silo.Http, "asia", "north_europe", "2016-01-01", "2016-01-02"), d => Assert.Equal(0, d.Count));
@@ -87,7 +74,7 @@ public sealed class LaneDirectoryTests(PostgresFixture postgres) : IAsyncLifetim
     [Fact]
     public async Task Cold_reads_of_a_silo_started_over_existing_data_equal_the_database()
     {
-        var writer = await StartAsync();
+        var writer = await StartSiloAsync();
         await TestData.LoadReferenceAsync(writer.Http);
         var random = new Random(17);
         for (var batch = 0; batch < 4; batch++)
@@ -108,9 +95,9 @@ public sealed class LaneDirectoryTests(PostgresFixture postgres) : IAsyncLifetim
         }
 
         // A fresh silo: its directory comes from the database, every lane is cold.
-        var reader = await StartAsync();
+        var reader = await StartSiloAsync();
         var runtime = reader.Services.GetRequiredService<IGrainRuntime>();
-        var lanesWithPrices = await Sql.ScalarAsync<long>(_database, "select count(distinct lane) from prices");
+        var lanesWithPrices = await Sql.ScalarAsync<long>(Database, "select count(distinct lane) from prices");
         Assert.Equal(lanesWithPrices, reader.Services.GetRequiredService<LaneDirectory>().Count);
 
         foreach (var (origin, destination) in new[] { ("world", "world"), ("asia", "europe"), ("CNSGH", "north_europe"), ("ESBCN", "CNNBO"), ("north_europe", "med") })
@@ -126,11 +113,11 @@ public sealed class LaneDirectoryTests(PostgresFixture postgres) : IAsyncLifetim
     [Fact]
     public async Task Directory_before_its_load_hides_nothing_and_after_it_knows_exactly_the_lanes_with_prices()
     {
-        var silo = await StartAsync();
+        var silo = await StartSiloAsync();
         await TestData.LoadReferenceAsync(silo.Http);
         await RatesApi.UploadAsync(silo.Http, "some", [("CNSGH", "NLRTM", "2016-01-01", 10), ("DEHAM", "ESBCN", "2016-01-01", 10)]);
 
-        await using var dataSource = NpgsqlDataSource.Create(_database);
+        await using var dataSource = NpgsqlDataSource.Create(Database);
         var directory = new LaneDirectory(dataSource);
         Assert.True(directory.MayHavePrices(Lane(silo, "CNNBO", "NLRTM")), "an unloaded directory must not rule a lane out");
 
@@ -149,20 +136,13 @@ public sealed class LaneDirectoryTests(PostgresFixture postgres) : IAsyncLifetim
         Assert.True(directory.MayHavePrices(Lane(silo, "CNNBO", "NLRTM")));
     }
 
-    private async Task<SiloInstance> StartAsync()
-    {
-        var silo = await SiloInstance.StartAsync(_database);
-        _silos.Add(silo);
-        return silo;
-    }
-
     /// <summary>The answer computed by PostgreSQL from the prices table (places resolved by the silo's reference data).</summary>
     private async Task<List<RateDay>> ExpectedAsync(SiloInstance silo, string origin, string destination, string from, string to)
     {
         var snapshot = silo.Services.GetRequiredService<ReferenceDataCache>().Current;
         Assert.True(snapshot.TryResolve(origin, out var origins));
         Assert.True(snapshot.TryResolve(destination, out var destinations));
-        await using var connection = new NpgsqlConnection(_database);
+        await using var connection = new NpgsqlConnection(Database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             select to_char(d, 'YYYY-MM-DD'), case when count(p.price) >= 3 then round(avg(p.price))::bigint end, count(p.price)::int
