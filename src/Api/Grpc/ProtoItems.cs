@@ -24,6 +24,19 @@ internal static class ProtoItems
         ItemFields.Finish(chunk, origin, destination, day, item.Price, errors);
     }
 
+    /// <summary>Adds every item, handing on each chunk that fills up (the last, partial one stays in <paramref name="chunk"/>).</summary>
+    public static IEnumerable<PriceChunk> AddAll(ChunkBuilder chunk, IEnumerable<V1.PriceItem> items, List<ItemError> errors)
+    {
+        foreach (var item in items)
+        {
+            Add(chunk, item, errors);
+            if (chunk.IsFull)
+            {
+                yield return chunk.Take()!;
+            }
+        }
+    }
+
     private static ReadOnlySpan<byte> Utf8(string text, Span<byte> scratch) =>
         text.Length * 3 <= scratch.Length ? scratch[..Encoding.UTF8.GetBytes(text, scratch)] : Encoding.UTF8.GetBytes(text);
 }

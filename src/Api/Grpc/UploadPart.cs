@@ -56,13 +56,9 @@ internal sealed class UploadPart
     {
         if (_parsedItems is not null)
         {
-            foreach (var item in _parsedItems.Items)
+            foreach (var full in ProtoItems.AddAll(chunk, _parsedItems.Items, errors))
             {
-                ProtoItems.Add(chunk, item, errors);
-                if (chunk.IsFull)
-                {
-                    yield return chunk.Take()!;
-                }
+                yield return full;
             }
 
             yield break;

@@ -49,13 +49,9 @@ internal static class UploadStream
     {
         var chunk = new ChunkBuilder(chunkItems);
         var errors = new List<ItemError>();
-        foreach (var item in items)
+        foreach (var full in ProtoItems.AddAll(chunk, items, errors))
         {
-            ProtoItems.Add(chunk, item, errors);
-            if (chunk.IsFull)
-            {
-                yield return chunk.Take()!;
-            }
+            yield return full;
         }
 
         if (chunk.Take() is { } last)
