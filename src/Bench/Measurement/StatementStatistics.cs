@@ -12,6 +12,9 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
     /// <summary>The phase of the service's lane loads (PriceGrain activations).</summary>
     public const string LaneLoads = "db: lane loads";
 
+    /// <summary>The segment's covering btree, built by the silo after it answered (SegmentIndexer).</summary>
+    public const string BackgroundBtree = "db: btree, after the answer (background)";
+
     /// <summary>The phase of the commit feed reading a committed segment back from the database.</summary>
     public const string SegmentReadBack = "db: commit feed reads a segment back";
 
@@ -22,8 +25,10 @@ public sealed class StatementStatistics(NpgsqlDataSource dataSource)
         (q => q.Contains("create_price_segment", StringComparison.Ordinal), "db: create segment table"),
         (q => q.StartsWith("create table prices_s", StringComparison.Ordinal), "db:   of which create table"),
         (q => q.StartsWith("copy \"prices_s", StringComparison.Ordinal) || q.StartsWith("copy prices_s", StringComparison.Ordinal), "db: COPY into segment"),
-        (q => q.Contains("attach_price_segment", StringComparison.Ordinal), "db: index + attach"),
-        (q => q.StartsWith("create index", StringComparison.Ordinal), "db:   of which create index"),
+        (q => q.Contains("attach_price_segment", StringComparison.Ordinal), "db: BRIN + attach"),
+        (q => q.Contains("index_price_segment", StringComparison.Ordinal), BackgroundBtree),
+        (q => q.StartsWith("create index", StringComparison.Ordinal) && q.Contains("using brin", StringComparison.Ordinal), "db:   of which create BRIN"),
+        (q => q.StartsWith("create index", StringComparison.Ordinal), "db:   of which create btree (background)"),
         (q => q.StartsWith("alter table prices attach partition", StringComparison.Ordinal), "db:   of which attach partition"),
         (q => q.Contains("update commit_counter", StringComparison.Ordinal), "db: batch record, counter, notify"),
         (q => q.Contains("from prices p where p.lane = l.lane", StringComparison.Ordinal), LaneLoads),

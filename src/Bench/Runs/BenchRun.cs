@@ -96,6 +96,7 @@ public sealed class BenchRun(BenchSettings settings, Narrator say)
         step = Elapsed.Now();
         await client.PostBatchAsync(run.RunId + "-base", baseCsv, cancellationToken);
         setup["service: base batch"] = Elapsed.MillisecondsSince(step) / 1000;
+        setup["service: base btree, after the answer"] = await BackgroundIndexes.WaitAsync(dataSource, cancellationToken) / 1000;
         say.Step("base: the same prices into the plain-SQL tables (loaded, then indexed, then vacuumed)");
         step = Elapsed.Now();
         await SqlSchema.LoadBaseAsync(dataSource, reference, baseRows, cancellationToken);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PriceIngest.Grains.Coherence;
+using PriceIngest.Grains.Compaction;
 using PriceIngest.Grains.ReferenceData;
 using PriceIngest.Grains.Storage;
 using PriceIngest.Runtime;
@@ -21,6 +22,7 @@ internal sealed partial class BatchGrain(
     UploadConnections uploads,
     ReferenceDataCache reference,
     CommitFeed commits,
+    SegmentIndexer indexer,
     IOptions<IngestOptions> options,
     IngestMetrics metrics,
     TimeProvider time,
@@ -175,6 +177,9 @@ internal sealed partial class BatchGrain(
             // now (the id's lock is released first; the commit is durable already).
             await EndAsync(upload);
             await commits.WaitAppliedAsync(commitSeq);
+
+            // The segment's covering btree is built next, in the background; its BRIN serves lookups until then.
+            indexer.Wake();
             return _committed;
         }
         catch (Exception e) when (_committed is null)

@@ -66,7 +66,7 @@ public sealed partial class SegmentMerger(NpgsqlDataSource dataSource, IOptions<
             """, cancellationToken, merged, victims);
         await ExecuteAsync(connection, transaction, """
             with old as (update segments set merged_into = $1 where seg = any($2) returning created_at)
-            insert into segments (seg, rows, created_at) select $1, $3, min(created_at) from old
+            insert into segments (seg, rows, created_at, indexed_at) select $1, $3, min(created_at), clock_timestamp() from old
             """, cancellationToken, merged, victims, rows);
         await transaction.CommitAsync(cancellationToken);
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;

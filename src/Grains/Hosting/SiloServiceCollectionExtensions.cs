@@ -43,6 +43,8 @@ public static class SiloServiceCollectionExtensions
         services.AddOptions<SegmentMergeOptions>().Bind(configuration.GetSection(SegmentMergeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SegmentMerger>();
         services.AddHostedService(sp => sp.GetRequiredService<SegmentMerger>());
+        services.AddSingleton<SegmentIndexer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SegmentIndexer>());
 
         services.AddSingleton<LaneSummer>();
         services.AddSingleton<IRatesService, LocalRatesService>();

@@ -1,4 +1,5 @@
 using Npgsql;
+using PriceIngest.Grains.Storage;
 
 namespace PriceIngest.Grains.Lanes;
 
@@ -14,6 +15,8 @@ public sealed class LaneDirectory(NpgsqlDataSource dataSource)
     // One bitmap of destinations per origin, allocated on the origin's first lane: with 15-bit port
     // ids a lane is one bit of at most 4 KiB per origin, and a lookup is two array reads, no lock.
     private const int WordsPerOrigin = (LaneKey.MaxPortId + 1) / 64;
+
+    private const int MaxIndexAttempts = 5;
 
     private readonly long[]?[] _byOrigin = new long[]?[LaneKey.MaxPortId + 1];
     private int _count;
@@ -78,31 +81,49 @@ public sealed class LaneDirectory(NpgsqlDataSource dataSource)
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockParent = new NpgsqlCommand("lock table only prices in share mode", connection, transaction))
+        for (var attempt = 1; ; attempt++)
         {
-            await lockParent.ExecuteNonQueryAsync(cancellationToken);
-        }
+            // The loose scan below descends btrees; over a segment with only its BRIN (between its
+            // commit and SegmentIndexer) every step would read the rest of that segment. So build
+            // any missing btree first, then check, under the lock that holds off new attaches,
+            // that none is missing still (a commit may have come in between).
+            await SegmentIndexes.BuildPendingAsync(connection, cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var lockParent = new NpgsqlCommand("lock table only prices in share mode", connection, transaction))
+            {
+                await lockParent.ExecuteNonQueryAsync(cancellationToken);
+            }
 
+            // Under a constant stream of commits, give up waiting after a few tries: slower, still right.
+            if (attempt < MaxIndexAttempts && (await SegmentIndexes.PendingAsync(connection, transaction, cancellationToken)).Count > 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                continue;
+            }
+
+            await ScanAsync(connection, transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            _loaded = true;
+            return;
+        }
+    }
+
+    private async Task ScanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
         // A loose index scan: one descent of the (lane, day) indexes per distinct lane, instead of
         // reading every price.
-        await using (var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand("""
             with recursive l(lane) as (
                 select min(lane) from prices
                 union all
                 select (select min(p.lane) from prices p where p.lane > l.lane) from l where l.lane is not null
             )
             select lane from l where lane is not null
-            """, connection, transaction))
+            """, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                Add(reader.GetInt32(0));
-            }
+            Add(reader.GetInt32(0));
         }
-
-        await transaction.CommitAsync(cancellationToken);
-        _loaded = true;
     }
 }

@@ -30,6 +30,11 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
     // of compiling for a query that runs in a few. Local to the load's transaction.
     private const string NoJitSql = "set local jit = off";
 
+    // A segment between its commit and its btree (SegmentIndexer) has only a BRIN and no statistics;
+    // left to itself the planner scans it whole for every lane (28 ms per lane at 1,000,000 rows),
+    // where the BRIN reads a few page ranges (0.25 ms). Every other segment is probed by its btree.
+    private const string NoSeqScanSql = "set local enable_seqscan = off";
+
     // The lock conflicts with ATTACH: the partition list is fixed when the query is planned, the
     // data snapshot later, and a commit attaching in between would be counted in the sequence but
     // not read. It waits only for a commit's last step.
@@ -152,7 +157,7 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
                 // BEGIN goes out with the batch: one round trip for it, the lock and the query.
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 load.Transaction = transaction;
-                load.BatchCommands[2].Parameters[0].Value = lanes;
+                load.BatchCommands[^1].Parameters[0].Value = lanes;
                 var result = new LoadResult();
                 await using (var reader = await load.ExecuteReaderAsync(cancellationToken))
                 {
@@ -212,7 +217,7 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
             _connection = await dataSource.OpenConnectionAsync(cancellationToken);
             _load = new NpgsqlBatch(_connection)
             {
-                BatchCommands = { new(NoJitSql), new(LockSql), new(LoadSql) { Parameters = { new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer } } } },
+                BatchCommands = { new(NoJitSql), new(NoSeqScanSql), new(LockSql), new(LoadSql) { Parameters = { new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer } } } },
             };
             await _load.PrepareAsync(cancellationToken);
             return (_connection, _load);

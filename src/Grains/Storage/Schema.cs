@@ -133,5 +133,40 @@ internal static class Schema
             );
             create index silos_status on silos (status);
             """),
+        new(5, "a fresh segment gets a BRIN in its commit and its covering btree in the background", """
+            -- Null while the segment has only the BRIN of its commit; set when its covering btree exists.
+            alter table segments add column indexed_at timestamptz;
+            update segments set indexed_at = created_at;
+
+            -- A BRIN is one pass over the segment's rows, about a third of a btree build (docs/storage.md);
+            -- rows are COPYed sorted by (lane, day), so a lane's rows sit in a few adjacent page ranges.
+            create or replace function attach_price_segment(p_seg int) returns void
+            language plpgsql as $fn$
+            declare t text := 'prices_s' || p_seg;
+            begin
+                execute format('create index on %I using brin (lane) with (pages_per_range = 8)', t);
+                execute format('alter table prices attach partition %I for values in (%s)', t, p_seg);
+            end $fn$;
+
+            -- Builds a committed segment's covering btree, at most once whoever calls it. Returns false
+            -- when there was nothing to do (indexed already, or merged away). Its lock serialises two
+            -- builders of one segment but does not block readers (they take ACCESS SHARE).
+            create function index_price_segment(p_seg int) returns boolean
+            language plpgsql as $fn$
+            declare t text := 'prices_s' || p_seg;
+            begin
+                begin
+                    execute format('lock table %I in share row exclusive mode', t);
+                exception when undefined_table then
+                    return false;
+                end;
+                if not exists (select 1 from segments where seg = p_seg and indexed_at is null) then
+                    return false;
+                end if;
+                execute format('create index on %I (lane, day) include (price)', t);
+                update segments set indexed_at = clock_timestamp() where seg = p_seg;
+                return true;
+            end $fn$;
+            """),
     ];
 }
