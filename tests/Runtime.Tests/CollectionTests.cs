@@ -127,6 +127,30 @@ public sealed class CollectionTests
     }
 
     [Fact]
+    public async Task Grain_used_outside_calls_is_not_collected_while_used_and_expires_once_unused()
+    {
+        await using var silo = await TestSilo.StartAsync(o =>
+        {
+            o.IdleAge = TimeSpan.FromMilliseconds(200);
+            o.CollectionInterval = TimeSpan.FromMilliseconds(20);
+        });
+        await silo.Factory.GetGrain<IPublishingGrain>(41).Activate().Within();
+        await silo.Factory.GetGrain<IPublishingGrain>(42).Activate().Within();
+
+        // Readers keep using 41's published state for five idle ages, without a call.
+        var until = Environment.TickCount64 + 1_000;
+        while (Environment.TickCount64 < until)
+        {
+            PublishingGrain.Uses[41] = Environment.TickCount64;
+            await Task.Delay(20);
+        }
+
+        Assert.True(silo.Runtime.IsActive<IPublishingGrain>(41), "a grain in use outside calls was collected");
+        Assert.False(silo.Runtime.IsActive<IPublishingGrain>(42), "the unused grain was kept");
+        await Eventually.True(() => !silo.Runtime.IsActive<IPublishingGrain>(41), "the grain is collected once no longer used");
+    }
+
+    [Fact]
     public async Task Busy_grains_are_never_evicted_for_capacity()
     {
         await using var silo = await TestSilo.StartAsync(o =>

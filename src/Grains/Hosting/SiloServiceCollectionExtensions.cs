@@ -35,6 +35,7 @@ public static class SiloServiceCollectionExtensions
         services.AddGrain<IPriceGrain, PriceGrain>();
 
         services.AddSingleton<LaneDirectory>();
+        services.AddSingleton<LaneSnapshots>();
         services.AddSingleton<LaneLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<LaneLoader>());
         services.AddSingleton<CommitFeed>();

@@ -7,85 +7,108 @@ namespace PriceIngest.Grains.Lanes;
 /// <summary>
 /// One lane's per-day sums and counts, dense by day, in memory. Commit deltas arrive in commit
 /// order (from <see cref="Coherence.CommitFeed"/>); a delta the load already included is skipped.
-/// A read whose range covers the whole lane hands out the arrays themselves, without copying; once
-/// handed out they are never changed (the next delta builds new ones, copy-on-write), so a caller
-/// still summing them never sees half a delta. Arrays never handed out are updated in place.
+/// The state is published in <see cref="LaneSnapshots"/> after the load and after every delta, so
+/// warm reads need no call; a published state is never changed (a delta builds new arrays), so a
+/// reader still summing it never sees half a delta. Withdrawn before the grain deactivates.
 /// </summary>
 [GrainIdleAge(900)]
-internal sealed class PriceGrain(LaneLoader loader) : Grain, IPriceGrain
+internal sealed class PriceGrain(LaneLoader loader, LaneSnapshots snapshots) : Grain, IPriceGrain
 {
     private static readonly LaneDays NoDays = new(default, [], [], 0);
 
-    private int _firstDay;
-    private long[] _sums = [];
-    private int[] _counts = [];
-    private long _appliedSeq;
+    // The whole lane: From is its first day with a price (meaningless while it has none).
+    private LaneDays _state = NoDays;
+    private LanePublication? _published;
 
-    // True once _sums and _counts were handed out (and until a delta replaces them).
-    private bool _handedOut;
+    private int Lane => (int)GetPrimaryKeyLong();
+
+    /// <summary>Readers of the published state use the lane without calling it: they keep it cached.</summary>
+    protected override long LastUseOutsideCalls => _published?.LastRead ?? long.MinValue;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Before the runtime lets the lane go: from then on the commit feed stops sending it deltas.
+        if (_published is { } published)
+        {
+            snapshots.Withdraw(Lane, published);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task ReloadAsync() => LoadAsync(CancellationToken.None);
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var loaded = await loader.LoadAsync((int)GetPrimaryKeyLong()).WaitAsync(cancellationToken);
-        (_firstDay, _sums, _counts, _appliedSeq) = (loaded.FirstDayNumber, loaded.Sums, loaded.Counts, loaded.Seq);
+        var loaded = await loader.LoadAsync(Lane).WaitAsync(cancellationToken);
+        Publish(new LaneDays(
+            DateOnly.FromDayNumber(loaded.FirstDayNumber),
+            ImmutableCollectionsMarshal.AsImmutableArray(loaded.Sums),
+            ImmutableCollectionsMarshal.AsImmutableArray(loaded.Counts),
+            loaded.Seq));
+    }
 
-        // The loader answers every request for a lane in one load with the same arrays: treated as
-        // handed out, so the first delta after a load copies them (once per load).
-        _handedOut = true;
+    private void Publish(LaneDays state)
+    {
+        _state = state;
+        if (_published is null)
+        {
+            _published = new LanePublication(state);
+            snapshots.Publish(Lane, _published);
+        }
+        else
+        {
+            _published.Days = state;
+        }
     }
 
     public Task<LaneDays> GetDaysAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var start = Math.Max(from.DayNumber, _firstDay);
-        var end = Math.Min(to.DayNumber, _firstDay + _sums.Length - 1);
-        if (_sums.Length == 0 || start > end)
+        var state = _state;
+        var firstDay = state.From.DayNumber;
+        var start = Math.Max(from.DayNumber, firstDay);
+        var end = Math.Min(to.DayNumber, firstDay + state.Sums.Length - 1);
+        if (state.Sums.IsEmpty || start > end)
         {
-            return Task.FromResult(NoDays with { AppliedSeq = _appliedSeq });
+            return Task.FromResult(NoDays with { AppliedSeq = state.AppliedSeq });
         }
 
-        var offset = start - _firstDay;
         var length = end - start + 1;
-        if (length == _sums.Length)
+        if (length == state.Sums.Length)
         {
-            _handedOut = true;
-            return Task.FromResult(new LaneDays(
-                DateOnly.FromDayNumber(start),
-                ImmutableCollectionsMarshal.AsImmutableArray(_sums),
-                ImmutableCollectionsMarshal.AsImmutableArray(_counts),
-                _appliedSeq));
+            return Task.FromResult(state);
         }
 
+        var offset = start - firstDay;
         return Task.FromResult(new LaneDays(
             DateOnly.FromDayNumber(start),
-            ImmutableCollectionsMarshal.AsImmutableArray(_sums.AsSpan(offset, length).ToArray()),
-            ImmutableCollectionsMarshal.AsImmutableArray(_counts.AsSpan(offset, length).ToArray()),
-            _appliedSeq));
+            ImmutableCollectionsMarshal.AsImmutableArray(state.Sums.AsSpan().Slice(offset, length).ToArray()),
+            ImmutableCollectionsMarshal.AsImmutableArray(state.Counts.AsSpan().Slice(offset, length).ToArray()),
+            state.AppliedSeq));
     }
 
     public Task ApplyAsync(LaneDelta delta)
     {
-        if (delta.CommitSeq <= _appliedSeq || delta.Days.IsDefaultOrEmpty)
+        var state = _state;
+        if (delta.CommitSeq <= state.AppliedSeq || delta.Days.IsDefaultOrEmpty)
         {
             return Task.CompletedTask;
         }
 
-        // New arrays (wide enough for the delta's days, which are sorted) when the lane grows or its
-        // arrays were handed out (a reader may still hold those); otherwise the delta is added in place.
+        // New arrays, wide enough for the delta's days (which are sorted): the current ones are published.
+        var firstDay = state.From.DayNumber;
         var first = delta.Days[0].DayNumber;
         var last = delta.Days[^1].DayNumber;
-        var newFirst = _sums.Length == 0 ? first : Math.Min(first, _firstDay);
-        var newLast = _sums.Length == 0 ? last : Math.Max(last, _firstDay + _sums.Length - 1);
-        var inPlace = !_handedOut && _sums.Length > 0 && newFirst == _firstDay && newLast - newFirst + 1 == _sums.Length;
-        var sums = inPlace ? _sums : new long[newLast - newFirst + 1];
-        var counts = inPlace ? _counts : new int[sums.Length];
-        if (_sums.Length > 0 && !inPlace)
+        var newFirst = state.Sums.IsEmpty ? first : Math.Min(first, firstDay);
+        var newLast = state.Sums.IsEmpty ? last : Math.Max(last, firstDay + state.Sums.Length - 1);
+        var sums = new long[newLast - newFirst + 1];
+        var counts = new int[sums.Length];
+        if (!state.Sums.IsEmpty)
         {
-            _sums.CopyTo(sums, _firstDay - newFirst);
-            _counts.CopyTo(counts, _firstDay - newFirst);
+            state.Sums.CopyTo(sums, firstDay - newFirst);
+            state.Counts.CopyTo(counts, firstDay - newFirst);
         }
 
         foreach (var day in delta.Days)
@@ -94,8 +117,11 @@ internal sealed class PriceGrain(LaneLoader loader) : Grain, IPriceGrain
             counts[day.DayNumber - newFirst] += day.Count;
         }
 
-        (_firstDay, _sums, _counts, _appliedSeq) = (newFirst, sums, counts, delta.CommitSeq);
-        _handedOut = false; // in place only when they were not, else these are new
+        Publish(new LaneDays(
+            DateOnly.FromDayNumber(newFirst),
+            ImmutableCollectionsMarshal.AsImmutableArray(sums),
+            ImmutableCollectionsMarshal.AsImmutableArray(counts),
+            delta.CommitSeq));
         return Task.CompletedTask;
     }
 }

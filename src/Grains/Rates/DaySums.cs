@@ -26,7 +26,7 @@ public sealed class DaySums
 
     public int[] Counts { get; }
 
-    /// <summary>Adds one lane's days (which may cover only part of the range).</summary>
+    /// <summary>Adds one lane's days that fall in the range (the lane may cover part of it, or more).</summary>
     public void Add(LaneDays lane)
     {
         ArgumentNullException.ThrowIfNull(lane);
@@ -37,9 +37,18 @@ public sealed class DaySums
             return;
         }
 
-        var offset = lane.From.DayNumber - From.DayNumber;
-        AddInto(Sums.AsSpan(offset, lane.Sums.Length), lane.Sums.AsSpan());
-        AddInto(Counts.AsSpan(offset, lane.Counts.Length), lane.Counts.AsSpan());
+        // Only the days inside this range: a lane's published state covers all of its days.
+        var first = From.DayNumber;
+        var laneFirst = lane.From.DayNumber;
+        var start = Math.Max(first, laneFirst);
+        var end = Math.Min(first + Sums.Length, laneFirst + lane.Sums.Length);
+        if (start >= end)
+        {
+            return;
+        }
+
+        AddInto(Sums.AsSpan(start - first, end - start), lane.Sums.AsSpan(start - laneFirst, end - start));
+        AddInto(Counts.AsSpan(start - first, end - start), lane.Counts.AsSpan(start - laneFirst, end - start));
     }
 
     /// <summary>Adds another set of sums over the same range, day by day, with span loops.</summary>

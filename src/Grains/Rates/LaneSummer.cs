@@ -10,10 +10,12 @@ namespace PriceIngest.Grains.Rates;
 /// <summary>
 /// Adds up the per-day sums and counts of a set of lanes from this silo's lane grains, after
 /// waiting (bounded) for a requested commit to be applied here. Lanes the <see cref="LaneDirectory"/>
-/// knows to be empty are skipped without a grain call. The local rates service and the silo's
+/// knows to be empty are skipped without a grain call, active ones are read from
+/// <see cref="LaneSnapshots"/> without one. The local rates service and the silo's
 /// internal service for gateways both read through it.
 /// </summary>
-public sealed class LaneSummer(IGrainFactory grains, CommitFeed commits, LaneDirectory directory, IOptions<CommitFeedOptions> feedOptions)
+public sealed class LaneSummer(
+    IGrainFactory grains, CommitFeed commits, LaneDirectory directory, LaneSnapshots snapshots, IOptions<CommitFeedOptions> feedOptions)
 {
     /// <summary>The last commit sequence this silo has applied to its caches.</summary>
     public long AppliedSeq => commits.Watermark;
@@ -38,7 +40,15 @@ public sealed class LaneSummer(IGrainFactory grains, CommitFeed commits, LaneDir
                 continue;
             }
 
-            // An active, idle lane answers inline: add it now rather than collecting a task per lane.
+            // An active lane is read from its published state (see LaneSnapshots for why that is
+            // never behind the wait above); only cold lanes cost a grain call, and their load.
+            if (snapshots.TryGet(lanes[i], out var published))
+            {
+                sums.Add(published);
+                continue;
+            }
+
+            // An activation finishing right now answers inline: add it now rather than collecting a task.
             var call = grains.GetGrain<IPriceGrain>(lanes[i]).GetDaysAsync(from, to, cancellationToken);
             if (call.IsCompletedSuccessfully)
             {

@@ -24,6 +24,13 @@ public abstract class Grain
     /// </summary>
     protected internal virtual bool KeepActive => false;
 
+    /// <summary>
+    /// When the grain was last used other than by a call (Environment.TickCount64 time), e.g. when
+    /// readers last read state it published; the collector takes the later of this and its last call
+    /// as its last activity. Read by the collector outside the grain's turn: keep it a cheap read.
+    /// </summary>
+    protected internal virtual long LastUseOutsideCalls => long.MinValue;
+
     /// <summary>Runs before the first call; an exception here fails that call and discards the activation.</summary>
     public virtual Task OnActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -191,7 +191,7 @@ internal sealed class Activation : IThreadPoolWorkItem
     {
         lock (_lock)
         {
-            if (_state != ActivationState.Active || _busy || _lastActivity > lastActivityAtOrBefore
+            if (_state != ActivationState.Active || _busy || LastActivityLocked() > lastActivityAtOrBefore
                 || (reason == DeactivationReason.CapacityExceeded && _grain!.KeepActive))
             {
                 return false;
@@ -210,10 +210,14 @@ internal sealed class Activation : IThreadPoolWorkItem
     {
         lock (_lock)
         {
-            lastActivity = _lastActivity;
+            lastActivity = LastActivityLocked();
             return _state == ActivationState.Active && !_busy && !_grain!.KeepActive;
         }
     }
+
+    // The grain exists in the Active state only.
+    private long LastActivityLocked() =>
+        _state == ActivationState.Active ? Math.Max(_lastActivity, _grain!.LastUseOutsideCalls) : _lastActivity;
 
     /// <summary>True while the activation still counts against the cap (not deactivating or gone).</summary>
     public bool IsLive

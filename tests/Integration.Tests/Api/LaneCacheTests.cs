@@ -35,6 +35,8 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
         ]);
         Assert.Equal([new("2016-01-01", 20, 3), new("2016-01-02", null, 0)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
         Assert.True(runtime.IsActive<IPriceGrain>(lane), "the lane is not active after a read");
+        var published = silo.Services.GetRequiredService<LaneSnapshots>();
+        Assert.True(published.TryGet(lane, out _), "the active lane did not publish its days");
         var deactivations = runtime.Statistics.Deactivations;
 
         // Another lane takes the only slot.
@@ -42,6 +44,7 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
         Assert.True(runtime.IsActive<IPriceGrain>(Lane(silo, "ESBCN", "CNSGH")), "the other lane was not activated by its read");
         Assert.True(await RatesApi.EventuallyAsync(() => Task.FromResult(!runtime.IsActive<IPriceGrain>(lane)), Deadline), "the lane was never collected");
         Assert.True(runtime.Statistics.Deactivations > deactivations);
+        Assert.False(published.TryGet(lane, out _), "the collected lane left its days published");
 
         // 2016-01-01: 10, 20, 30, 40 -> 25; 2016-01-02: 5, 6, 7 -> 6
         await RatesApi.UploadAsync(silo.Http, "while-inactive", [

@@ -48,6 +48,7 @@ public sealed class TestSilo : IAsyncDisposable
         services.AddGrain<IRaceGrain, RaceGrain>();
         services.AddGrain<IValueTaskGrain, ValueTaskGrain>();
         services.AddGrain<IPinnedGrain, PinnedGrain>();
+        services.AddGrain<IPublishingGrain, PublishingGrain>();
         return services;
     }
 
