@@ -27,14 +27,20 @@ internal sealed class UploadPart
     private const uint DayTag = (3 << 3) | 2;
     private const uint PriceTag = 4 << 3;
 
-    private readonly byte[]? _items;
+    // The PriceItems body, in an array rented from the shared pool (returned once decoded): a
+    // message of 8,192 items is about 250 KB, and allocating two such arrays per message (the
+    // payload spans many pipe segments) filled the large object heap, whose collections then ran
+    // alongside the commit.
+    private byte[]? _items;
+    private readonly int _itemsLength;
     private readonly PriceItems? _parsedItems;
 
-    private UploadPart(UploadBatchRequest.PartOneofCase kind, Contracts.V1.BatchHeader? header, byte[]? items, PriceItems? parsedItems)
+    private UploadPart(UploadBatchRequest.PartOneofCase kind, Contracts.V1.BatchHeader? header, byte[]? items, int itemsLength, PriceItems? parsedItems)
     {
         Kind = kind;
         Header = header;
         _items = items;
+        _itemsLength = itemsLength;
         _parsedItems = parsedItems;
     }
 
@@ -64,20 +70,59 @@ internal sealed class UploadPart
             yield break;
         }
 
-        var position = 0;
-        while (position < _items!.Length)
+        var items = _items ?? throw new InvalidOperationException("the items of an upload part are added once");
+        try
         {
-            position = AddItem(_items, position, chunk, errors);
-            if (chunk.IsFull)
+            var position = 0;
+            while (position < _itemsLength)
             {
-                yield return chunk.Take()!;
+                position = AddItem(items, _itemsLength, position, chunk, errors);
+                if (chunk.IsFull)
+                {
+                    yield return chunk.Take()!;
+                }
             }
+        }
+        finally
+        {
+            // Decoded items hold no reference into the bytes (codes are copied into strings).
+            _items = null;
+            ArrayPool<byte>.Shared.Return(items);
         }
     }
 
     public static UploadPart Parse(ReadOnlySequence<byte> payload)
     {
-        var bytes = payload.IsSingleSegment ? payload.FirstSpan : (ReadOnlySpan<byte>)payload.ToArray();
+        // The payload's buffer is the reader's, reused after this returns: the items are copied out.
+        byte[]? rented = null;
+        ReadOnlySpan<byte> bytes;
+        if (payload.IsSingleSegment)
+        {
+            bytes = payload.FirstSpan;
+        }
+        else
+        {
+            rented = ArrayPool<byte>.Shared.Rent(checked((int)payload.Length));
+            payload.CopyTo(rented);
+            bytes = rented.AsSpan(0, (int)payload.Length);
+        }
+
+        try
+        {
+            return Parse(payload, bytes);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Parses <paramref name="bytes"/> (the payload, contiguous); an items part keeps a rented copy of its body.</summary>
+    private static UploadPart Parse(ReadOnlySequence<byte> payload, ReadOnlySpan<byte> bytes)
+    {
         var (kind, start, length, parts) = (UploadBatchRequest.PartOneofCase.None, 0, 0, 0);
         var position = 0;
         while (position < bytes.Length)
@@ -101,18 +146,23 @@ internal sealed class UploadPart
             return Slow(payload);
         }
 
-        return kind switch
+        switch (kind)
         {
-            UploadBatchRequest.PartOneofCase.Header => new(kind, Contracts.V1.BatchHeader.Parser.ParseFrom(body), null, null),
-            UploadBatchRequest.PartOneofCase.Items => new(kind, null, body.ToArray(), null),
-            _ => new(kind, null, null, null),
-        };
+            case UploadBatchRequest.PartOneofCase.Header:
+                return new(kind, Contracts.V1.BatchHeader.Parser.ParseFrom(body), null, 0, null);
+            case UploadBatchRequest.PartOneofCase.Items:
+                var items = ArrayPool<byte>.Shared.Rent(body.Length);
+                body.CopyTo(items);
+                return new(kind, null, items, body.Length, null);
+            default:
+                return new(kind, null, null, 0, null);
+        }
     }
 
     private static UploadPart Slow(ReadOnlySequence<byte> payload)
     {
         var request = UploadBatchRequest.Parser.ParseFrom(payload);
-        return new(request.PartCase, request.Header, null, request.Items);
+        return new(request.PartCase, request.Header, null, 0, request.Items);
     }
 
     private static bool IsWellFormedItems(ReadOnlySpan<byte> items)
@@ -150,9 +200,9 @@ internal sealed class UploadPart
     }
 
     /// <summary>Decodes the field at <paramref name="position"/> of a well-formed PriceItems body; returns the next position.</summary>
-    private static int AddItem(byte[] items, int position, ChunkBuilder chunk, List<ItemError> errors)
+    private static int AddItem(byte[] items, int itemsLength, int position, ChunkBuilder chunk, List<ItemError> errors)
     {
-        var span = items.AsSpan();
+        var span = items.AsSpan(0, itemsLength);
         TryReadVarint(span, ref position, out var tag);
         TrySkipOrSlice(span, ref position, (uint)tag, out var start, out var length);
         if (tag != ItemTag)
