@@ -52,27 +52,34 @@ internal static class RatesEndpoint
 
     private sealed class DaysResult(ImmutableArray<DayRate> days, bool includeCount) : IResult
     {
+        // Encoded once: a year's answer writes each name 365 times.
+        private static readonly JsonEncodedText DayName = JsonEncodedText.Encode("day");
+        private static readonly JsonEncodedText AverageName = JsonEncodedText.Encode("average_price");
+        private static readonly JsonEncodedText CountName = JsonEncodedText.Encode("count");
+
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.ContentType = "application/json; charset=utf-8";
             await using var json = new Utf8JsonWriter(httpContext.Response.BodyWriter);
             json.WriteStartArray();
+            Span<byte> date = stackalloc byte[10];
             foreach (var day in days)
             {
                 json.WriteStartObject();
-                json.WriteString("day", day.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                day.Day.TryFormat(date, out var written, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                json.WriteString(DayName, date[..written]);
                 if (day.AveragePrice is { } average)
                 {
-                    json.WriteNumber("average_price", average);
+                    json.WriteNumber(AverageName, average);
                 }
                 else
                 {
-                    json.WriteNull("average_price");
+                    json.WriteNull(AverageName);
                 }
 
                 if (includeCount)
                 {
-                    json.WriteNumber("count", day.Count);
+                    json.WriteNumber(CountName, day.Count);
                 }
 
                 json.WriteEndObject();

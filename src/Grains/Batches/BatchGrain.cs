@@ -48,6 +48,7 @@ internal sealed partial class BatchGrain(
             return new(null, _committed);
         }
 
+        var starting = System.Diagnostics.Stopwatch.GetTimestamp();
         var connection = await uploads.OpenAsync(cancellationToken);
         try
         {
@@ -67,7 +68,10 @@ internal sealed partial class BatchGrain(
 
             await BatchStore.MarkReceivingAsync(connection, BatchId, header.Source, cancellationToken);
             var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-            _upload = new Upload(Guid.NewGuid(), header, connection, new ItemValidator(reference.Current, options.Value, today));
+            _upload = new Upload(Guid.NewGuid(), header, connection, new ItemValidator(reference.Current, options.Value, today))
+            {
+                StartedIn = System.Diagnostics.Stopwatch.GetElapsedTime(starting),
+            };
             LogStarted(logger, BatchId);
             return new(_upload.Token, null);
         }
@@ -146,11 +150,11 @@ internal sealed partial class BatchGrain(
             upload.Rows.Sort();
             var sorted = System.Diagnostics.Stopwatch.GetElapsedTime(sorting);
             var announced = (Seq: 0L, Segment: 0);
-            long commitSeq;
+            CommittedRecord record;
             CommitTimings timings;
             try
             {
-                (commitSeq, timings) = await SegmentWriter.CommitAsync(upload.LockConnection, BatchId, upload.Header.Source, upload.Rows,
+                (record, timings) = await SegmentWriter.CommitAsync(upload.LockConnection, BatchId, upload.Header.Source, upload.Rows,
                     (seq, segment) =>
                     {
                         announced = (seq, segment);
@@ -164,13 +168,13 @@ internal sealed partial class BatchGrain(
                 throw;
             }
 
-            RecordPhases(received, sorted, timings);
+            RecordPhases(upload.StartedIn, received, sorted, timings);
 
-            // Read back what was recorded, so this silo reports exactly what any other silo would.
-            _committed = await BatchStore.ReadAsync(upload.LockConnection, BatchId, CancellationToken.None)
-                ?? throw new InvalidOperationException($"batch '{BatchId}' committed but its record is missing");
+            // What the row records (its timestamps came back with the commit), as any other silo reads it.
+            var commitSeq = record.CommitSeq;
+            _committed = new BatchOutcome(BatchId, BatchState.Committed, upload.Items, commitSeq, 0, [], null, record.ReceivedAt, record.FinishedAt);
             metrics.Finished(BatchState.Committed, upload.Items);
-            LogCommitted(logger, BatchId, upload.Items, commitSeq, received.TotalSeconds, sorted.TotalSeconds,
+            LogCommitted(logger, BatchId, upload.Items, commitSeq, upload.StartedIn.TotalSeconds, received.TotalSeconds, sorted.TotalSeconds,
                 timings.Copy.TotalSeconds, timings.Index.TotalSeconds, timings.Commit.TotalSeconds);
 
             // The caller's next read in this silo must see the batch: apply it to the cached lanes
@@ -223,8 +227,9 @@ internal sealed partial class BatchGrain(
         }
     }
 
-    private void RecordPhases(TimeSpan received, TimeSpan sorted, CommitTimings timings)
+    private void RecordPhases(TimeSpan started, TimeSpan received, TimeSpan sorted, CommitTimings timings)
     {
+        metrics.Phase("start", started);
         metrics.Phase("receive", received);
         metrics.Phase("sort", sorted);
         metrics.Phase("copy", timings.Copy);
@@ -320,8 +325,8 @@ internal sealed partial class BatchGrain(
     private static partial void LogStarted(ILogger logger, string batchId);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information,
-        Message = "Batch {BatchId} committed: {Items} items, commit {CommitSeq} (receive {Receive:F3} s, sort {Sort:F3} s, copy {Copy:F3} s, index+attach {Index:F3} s, commit {Commit:F3} s)")]
-    private static partial void LogCommitted(ILogger logger, string batchId, long items, long commitSeq, double receive, double sort, double copy, double index, double commit);
+        Message = "Batch {BatchId} committed: {Items} items, commit {CommitSeq} (start {Start:F3} s, receive {Receive:F3} s, sort {Sort:F3} s, copy {Copy:F3} s, brin+attach {Index:F3} s, commit {Commit:F3} s)")]
+    private static partial void LogCommitted(ILogger logger, string batchId, long items, long commitSeq, double start, double receive, double sort, double copy, double index, double commit);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Batch {BatchId} rejected: {Items} items, {InvalidItems} invalid: {Reason}")]
     private static partial void LogRejected(ILogger logger, string batchId, long items, long invalidItems, string reason);

@@ -19,7 +19,7 @@ public sealed class IngestMetrics
         var meter = meters.Create(MeterName);
         _batches = meter.CreateCounter<long>("priceingest.batches", "{batch}", "Batches finished, by outcome");
         _items = meter.CreateCounter<long>("priceingest.batch.items", "{item}", "Items of committed batches");
-        _phase = meter.CreateHistogram<double>("priceingest.batch.phase.duration", "s", "Duration of each phase of a batch (receive, sort, copy, index, commit)");
+        _phase = meter.CreateHistogram<double>("priceingest.batch.phase.duration", "s", "Duration of each phase of a batch (start, receive, sort, copy, index, commit; btree after the commit)");
     }
 
     public void Finished(BatchState state, long items)

@@ -24,6 +24,9 @@ internal sealed class Upload(Guid token, BatchHeader header, NpgsqlConnection lo
 
     public DateTimeOffset ReceivedAt { get; } = DateTimeOffset.UtcNow;
 
+    /// <summary>How long the start took (the id's lock, its record marked receiving).</summary>
+    public TimeSpan StartedIn { get; init; }
+
     /// <summary>Measures the receive phase (start of upload to commit request).</summary>
     public System.Diagnostics.Stopwatch Started { get; } = System.Diagnostics.Stopwatch.StartNew();
 }

@@ -20,7 +20,7 @@ internal static class SegmentWriter
     private const int RowBytes = 2 + (3 * 8);
 
     /// <param name="beforeCommit">Told the commit sequence and segment just before COMMIT is sent.</param>
-    public static async Task<(long CommitSeq, CommitTimings Timings)> CommitAsync(
+    public static async Task<(CommittedRecord Record, CommitTimings Timings)> CommitAsync(
         NpgsqlConnection connection, string batchId, string? source, StagedRows rows, Action<long, int> beforeCommit, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -61,7 +61,7 @@ internal static class SegmentWriter
                 errors = null, reason = null, commit_seq = excluded.commit_seq, seg = excluded.seg,
                 finished_at = excluded.finished_at
             where batches.state <> 'committed'
-            returning commit_seq, pg_notify('price_commits', commit_seq::text)
+            returning commit_seq, received_at, finished_at, pg_notify('price_commits', commit_seq::text)
             """, connection, transaction);
         finish.Parameters.Add(new() { Value = batchId });
         finish.Parameters.Add(new() { Value = (object?)source ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
@@ -69,17 +69,25 @@ internal static class SegmentWriter
         finish.Parameters.Add(new() { Value = segment });
         // No row: the id is committed already (only possible if the advisory lock was bypassed,
         // e.g. behind a transaction-pooling proxy). Throwing rolls this copy back: exactly once.
-        var commitSeq = await finish.ExecuteScalarAsync(cancellationToken) as long?
-            ?? throw new InvalidOperationException($"batch '{batchId}' is already committed");
+        CommittedRecord record;
+        await using (var reader = await finish.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"batch '{batchId}' is already committed");
+            }
+
+            record = new(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2));
+        }
 
         // Not cancellable: once COMMIT is sent, the caller must learn the real outcome.
-        beforeCommit(commitSeq, segment);
+        beforeCommit(record.CommitSeq, segment);
         await transaction.CommitAsync(CancellationToken.None);
         var timings = new CommitTimings(
             System.Diagnostics.Stopwatch.GetElapsedTime(started, copied),
             System.Diagnostics.Stopwatch.GetElapsedTime(copied, indexed),
             System.Diagnostics.Stopwatch.GetElapsedTime(indexed));
-        return (commitSeq, timings);
+        return (record, timings);
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, string table, StagedRows rows, CancellationToken cancellationToken)

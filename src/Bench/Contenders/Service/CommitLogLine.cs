@@ -5,7 +5,7 @@ namespace PriceIngest.Bench.Contenders.Service;
 
 /// <summary>
 /// Reads the phase timings of the silo's commit log line (event 2101), e.g.
-/// <c>Batch X committed: 1000000 items, commit 7 (receive 0.220 s, sort 0.130 s, copy 0.250 s, index+attach 0.290 s, commit 0.010 s)</c>.
+/// <c>Batch X committed: 1000000 items, commit 7 (start 0.002 s, receive 0.220 s, sort 0.130 s, copy 0.250 s, brin+attach 0.090 s, commit 0.010 s)</c>.
 /// Whatever "name N s" pairs the parentheses hold are returned, in milliseconds.
 /// </summary>
 internal static partial class CommitLogLine
