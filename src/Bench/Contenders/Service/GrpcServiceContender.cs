@@ -97,7 +97,7 @@ public sealed class GrpcServiceContender(SiloHost silo, ReferenceData reference)
         for (var i = 0; i < days.Length; i++)
         {
             var day = reply.Days[i];
-            days[i] = new(DateOnly.ParseExact(day.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), day.HasAveragePrice ? day.AveragePrice : null, day.Count);
+            days[i] = new(IsoDay.Parse(day.Day), day.HasAveragePrice ? day.AveragePrice : null, day.Count);
         }
 
         return days;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace PriceIngest.Bench.Contenders.Service;
@@ -8,7 +7,7 @@ internal static class RatesJson
 {
     public static RateDay[] Parse(ReadOnlySpan<byte> json)
     {
-        var days = new List<RateDay>(32);
+        var days = new List<RateDay>(366);
         var reader = new Utf8JsonReader(json);
         Expect(reader.Read() && reader.TokenType == JsonTokenType.StartArray);
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
@@ -21,7 +20,7 @@ internal static class RatesJson
                 if (reader.ValueTextEquals("day"u8))
                 {
                     reader.Read();
-                    day = DateOnly.ParseExact(reader.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                    day = reader.ValueIsEscaped ? IsoDay.Parse(reader.GetString()!) : IsoDay.Parse(reader.ValueSpan);
                 }
                 else if (reader.ValueTextEquals("average_price"u8))
                 {
