@@ -82,13 +82,7 @@ public sealed class SegmentIndexTests(PostgresFixture postgres) : IAsyncLifetime
 
     private async Task<int> UploadAsync(string id, int count, int seed)
     {
-        var random = new Random(seed);
-        var rows = Enumerable.Range(0, count).Select(_ =>
-        {
-            var origin = random.Next(Ports.Length);
-            var destination = (origin + 1 + random.Next(Ports.Length - 1)) % Ports.Length;
-            return (Ports[origin], Ports[destination], $"2016-01-{random.Next(1, 11):00}", (long)random.Next(1, 1000));
-        });
+        var rows = TestData.RandomPrices(new Random(seed), count);
         Assert.Equal(HttpStatusCode.OK, (await _silo.Http.PostAsync($"/batches?id={id}", TestData.PricesCsv(rows))).StatusCode);
         return await Sql.ScalarAsync<int>(_silo.ConnectionString, "select seg from batches where id = $1", id);
     }

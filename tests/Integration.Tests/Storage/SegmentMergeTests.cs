@@ -12,7 +12,6 @@ namespace PriceIngest.Integration.Tests.Storage;
 [Collection("postgres")]
 public sealed class SegmentMergeTests(PostgresFixture postgres) : IAsyncLifetime
 {
-    private static readonly string[] Ports = ["NLRTM", "DEHAM", "ESBCN", "CNSGH", "CNNBO"];
     private SiloInstance _silo = null!;
 
     public async Task InitializeAsync()
@@ -103,13 +102,7 @@ public sealed class SegmentMergeTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Empty(SegmentMerger.Pick(live.Take(16).ToList(), maxSegments: 16));
     }
 
-    private static List<(string, string, string, long)> Rows(Random random, int count) =>
-        [.. Enumerable.Range(0, count).Select(_ =>
-        {
-            var origin = random.Next(Ports.Length);
-            var destination = (origin + 1 + random.Next(Ports.Length - 1)) % Ports.Length;
-            return (Ports[origin], Ports[destination], $"2016-01-{random.Next(1, 11):00}", (long)random.Next(1, 1000));
-        })];
+    private static List<(string Origin, string Destination, string Day, long Price)> Rows(Random random, int count) => TestData.RandomPrices(random, count);
 
     private async Task<string> AnswersAsync()
     {

@@ -44,6 +44,21 @@ public static class TestData
         return Csv(body.ToString());
     }
 
+    /// <summary>
+    /// <paramref name="count"/> random prices between the five test ports (never a port to itself)
+    /// on 2016-01-01..10, the same for the same seed.
+    /// </summary>
+    public static List<(string Origin, string Destination, string Day, long Price)> RandomPrices(Random random, int count)
+    {
+        string[] ports = ["NLRTM", "DEHAM", "ESBCN", "CNSGH", "CNNBO"];
+        return [.. Enumerable.Range(0, count).Select(_ =>
+        {
+            var origin = random.Next(ports.Length);
+            var destination = (origin + 1 + random.Next(ports.Length - 1)) % ports.Length;
+            return (ports[origin], ports[destination], $"2016-01-{random.Next(1, 11):00}", (long)random.Next(1, 1000));
+        })];
+    }
+
     public static StringContent Ndjson(string lines)
     {
         var content = new StringContent(lines, Encoding.UTF8);

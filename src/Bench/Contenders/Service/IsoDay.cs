@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 
 namespace PriceIngest.Bench.Contenders.Service;
@@ -11,7 +12,7 @@ internal static class IsoDay
     public static DateOnly Parse(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length == 10 && utf8[4] == (byte)'-' && utf8[7] == (byte)'-'
-            && TryDigits(utf8[..4], out var year) && TryDigits(utf8.Slice(5, 2), out var month) && TryDigits(utf8.Slice(8, 2), out var day))
+            && Number(utf8[..4], out var year) && Number(utf8.Slice(5, 2), out var month) && Number(utf8.Slice(8, 2), out var day))
         {
             return new DateOnly(year, month, day);
         }
@@ -28,19 +29,6 @@ internal static class IsoDay
             : DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
-    private static bool TryDigits(ReadOnlySpan<byte> text, out int value)
-    {
-        value = 0;
-        foreach (var b in text)
-        {
-            if (b is < (byte)'0' or > (byte)'9')
-            {
-                return false;
-            }
-
-            value = (value * 10) + (b - '0');
-        }
-
-        return true;
-    }
+    private static bool Number(ReadOnlySpan<byte> digits, out int value) =>
+        Utf8Parser.TryParse(digits, out value, out var used) && used == digits.Length && value >= 0;
 }
