@@ -37,7 +37,11 @@ public sealed partial class SegmentMerger(NpgsqlDataSource dataSource, IOptions<
         }
     }
 
-    /// <summary>Runs one merge if one is due; returns the number of segments merged (0 if none).</summary>
+    /// <summary>
+    /// Runs one merge if one is due; returns the number of segments merged (0 if none). Segments still
+    /// waiting for their btree are left alone: the swap would wait on the builder's lock while it
+    /// holds the ACCESS EXCLUSIVE lock that blocks every reader of <c>prices</c>.
+    /// </summary>
     public async Task<int> MergeIfDueAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -77,7 +81,7 @@ public sealed partial class SegmentMerger(NpgsqlDataSource dataSource, IOptions<
     private static async Task<int[]> PickAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SegmentMergeOptions settings, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            select seg, rows, created_at < now() - $1 as old
+            select seg, rows, created_at < now() - $1 and indexed_at is not null as old
             from segments where merged_into is null
             order by rows, seg
             """, connection, transaction);

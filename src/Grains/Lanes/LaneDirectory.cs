@@ -1,5 +1,5 @@
+using System.Globalization;
 using Npgsql;
-using PriceIngest.Grains.Storage;
 
 namespace PriceIngest.Grains.Lanes;
 
@@ -16,7 +16,6 @@ public sealed class LaneDirectory(NpgsqlDataSource dataSource)
     // ids a lane is one bit of at most 4 KiB per origin, and a lookup is two array reads, no lock.
     private const int WordsPerOrigin = (LaneKey.MaxPortId + 1) / 64;
 
-    private const int MaxIndexAttempts = 5;
 
     private readonly long[]?[] _byOrigin = new long[]?[LaneKey.MaxPortId + 1];
     private int _count;
@@ -71,59 +70,62 @@ public sealed class LaneDirectory(NpgsqlDataSource dataSource)
     /// before this, so the set covers at least every commit up to it (later commits only add lanes).
     /// </summary>
     /// <remarks>
-    /// The scan reads the partitioned parent, so it first takes the SHARE lock on it (as the lane
-    /// loader does; it conflicts with ATTACH and DETACH): PostgreSQL makes a commit visible before it
-    /// broadcasts the catalog change of its ATTACH, and a pooled backend that had planned on
-    /// <c>prices</c> before could otherwise plan with a partition list lacking a segment the
-    /// watermark already counts, and miss its lanes for good (the set only grows per commit). The
-    /// lock waits for such a commit's last step and makes the backend take in the change.
+    /// Each live segment is read by its own table, under a SHARE lock on <c>prices</c>: the lock
+    /// conflicts with ATTACH and DETACH, so the list of live segments read under it is exactly the
+    /// attached set, and it waits for a commit's last step (PostgreSQL makes a commit visible before
+    /// it broadcasts the catalog change of its ATTACH). A segment with its btree is read by a loose
+    /// index scan (one descent per distinct lane); one still waiting for it (SegmentIndexer builds
+    /// it after the commit) is read whole, once: a loose scan through its BRIN would read the rest
+    /// of the segment at every step.
     /// </remarks>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        for (var attempt = 1; ; attempt++)
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockParent = new NpgsqlCommand("lock table only prices in share mode", connection, transaction))
         {
-            // The loose scan below descends btrees; over a segment with only its BRIN (between its
-            // commit and SegmentIndexer) every step would read the rest of that segment. So build
-            // any missing btree first, then check, under the lock that holds off new attaches,
-            // that none is missing still (a commit may have come in between).
-            await SegmentIndexes.BuildPendingAsync(connection, cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var lockParent = new NpgsqlCommand("lock table only prices in share mode", connection, transaction))
-            {
-                await lockParent.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            // Under a constant stream of commits, give up waiting after a few tries: slower, still right.
-            if (attempt < MaxIndexAttempts && (await SegmentIndexes.PendingAsync(connection, transaction, cancellationToken)).Count > 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                continue;
-            }
-
-            await ScanAsync(connection, transaction, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            _loaded = true;
-            return;
+            await lockParent.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        var segments = new List<(int Segment, bool Indexed)>();
+        await using (var live = new NpgsqlCommand(
+            "select seg, indexed_at is not null from segments where merged_into is null order by seg", connection, transaction))
+        await using (var reader = await live.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                segments.Add((reader.GetInt32(0), reader.GetBoolean(1)));
+            }
+        }
+
+        if (segments.Count > 0)
+        {
+#pragma warning disable CA2100 // table names are built from ints
+            await using var command = new NpgsqlCommand(string.Join("\nunion\n", segments.Select(s => LanesOf(s.Segment, s.Indexed))), connection, transaction);
+#pragma warning restore CA2100
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                Add(reader.GetInt32(0));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        _loaded = true;
     }
 
-    private async Task ScanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private static string LanesOf(int segment, bool indexed)
     {
-        // A loose index scan: one descent of the (lane, day) indexes per distinct lane, instead of
-        // reading every price.
-        await using var command = new NpgsqlCommand("""
-            with recursive l(lane) as (
-                select min(lane) from prices
-                union all
-                select (select min(p.lane) from prices p where p.lane > l.lane) from l where l.lane is not null
-            )
-            select lane from l where lane is not null
-            """, connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            Add(reader.GetInt32(0));
-        }
+        var table = "prices_s" + segment.ToString(CultureInfo.InvariantCulture);
+        return indexed
+            ? $"""
+              (with recursive l(lane) as (
+                  select min(lane) from {table}
+                  union all
+                  select (select min(p.lane) from {table} p where p.lane > l.lane) from l where l.lane is not null
+              )
+              select lane from l where lane is not null)
+              """
+            : $"(select distinct lane from {table})";
     }
 }

@@ -168,5 +168,23 @@ internal static class Schema
                 return true;
             end $fn$;
             """),
+        new(6, "no btree for a segment already merged away", """
+            create or replace function index_price_segment(p_seg int) returns boolean
+            language plpgsql as $fn$
+            declare t text := 'prices_s' || p_seg;
+            begin
+                begin
+                    execute format('lock table %I in share row exclusive mode', t);
+                exception when undefined_table then
+                    return false;
+                end;
+                if not exists (select 1 from segments where seg = p_seg and indexed_at is null and merged_into is null) then
+                    return false;
+                end if;
+                execute format('create index on %I (lane, day) include (price)', t);
+                update segments set indexed_at = clock_timestamp() where seg = p_seg;
+                return true;
+            end $fn$;
+            """),
     ];
 }

@@ -31,6 +31,9 @@ internal sealed class SiloGrpcService(LaneSummer lanes, IIngestService ingest, I
             throw DomainStatus.InvalidArgument("lanes", $"{request.Lanes.Count} lanes exceed the limit of {limits.Value.MaxLanes}");
         }
 
+        // Read before summing: every lane summed below has at least this commit (and the requested one,
+        // which SumAsync waits for); read after, it could name a commit that arrived during the sum.
+        var applied = Math.Max(lanes.AppliedSeq, request.MinCommitSeq);
         DaySums sums;
         try
         {
@@ -43,7 +46,7 @@ internal sealed class SiloGrpcService(LaneSummer lanes, IIngestService ingest, I
         }
 
         metrics.LanesSummed(request.Lanes.Count);
-        var reply = new SumLanesReply { AppliedCommitSeq = lanes.AppliedSeq };
+        var reply = new SumLanesReply { AppliedCommitSeq = applied };
         reply.Sums.Add(sums.Sums);
         reply.Counts.Add(sums.Counts);
         return reply;

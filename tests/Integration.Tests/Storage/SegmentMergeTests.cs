@@ -87,6 +87,32 @@ public sealed class SegmentMergeTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_segment_still_waiting_for_its_btree_is_not_merged()
+    {
+        var random = new Random(17);
+        for (var batch = 0; batch < 8; batch++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _silo.Http.PostAsync($"/batches?id=w{batch}", TestData.PricesCsv(Rows(random, 100)))).StatusCode);
+        }
+
+        // Wait for the commits' btrees, then take one away (as if its silo died before building it).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Sql.ScalarAsync<long>(_silo.ConnectionString, "select count(*) from segments where indexed_at is null") > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the commits' btrees were not built within 30 s");
+            await Task.Delay(20);
+        }
+
+        var waiting = await Sql.ScalarAsync<int>(_silo.ConnectionString, "select seg from batches where id = 'w0'");
+        await Sql.DropSegmentBtreeAsync(_silo.ConnectionString, waiting);
+
+        Assert.True(await _silo.Services.GetRequiredService<SegmentMerger>().MergeIfDueAsync(CancellationToken.None) >= 2);
+
+        Assert.True(await Sql.ScalarAsync<bool>(_silo.ConnectionString, "select merged_into is null from segments where seg = $1", waiting));
+        Assert.Equal(800, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
+    [Fact]
     public void Merge_choice_takes_the_smallest_old_segments_and_spares_a_much_bigger_one()
     {
         // 20 live segments, cap 16: 20 - 8 + 1 = 13 wanted. The young one is never taken; the
