@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The test command: builds and runs every test project against real PostgreSQL clusters that the
-# fixtures start themselves, then prints one closing line "N passed, N failed, N skipped".
+# The test command: installs what the tests need (scripts/install-test-deps.sh), builds and runs
+# every test project against real PostgreSQL clusters that the fixtures start themselves, then
+# prints one closing line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+bash scripts/install-test-deps.sh || exit 1
 
 results="${TEST_RESULTS:-TestResults}"
 rm -rf "$results"

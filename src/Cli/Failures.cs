@@ -1,5 +1,5 @@
 using PriceIngest.Client.Sources;
-using PriceIngest.Grpc.Core;
+using Grpc.Core;
 
 namespace PriceIngest.Cli;
 
@@ -32,7 +32,7 @@ internal static class Failures
 
     private static int Report(RpcException rpc, CliConsole console, Uri server, int attempts)
     {
-        var detail = string.IsNullOrWhiteSpace(rpc.Status.Detail) ? "(no detail)" : rpc.Status.Detail;
+        var detail = Detail(rpc);
         var code = Name(rpc.StatusCode);
         switch (rpc.StatusCode)
         {
@@ -56,6 +56,27 @@ internal static class Failures
                 console.Fail($"{detail} ({code})");
                 return ExitCodes.Other;
         }
+    }
+
+    /// <summary>
+    /// The status's detail; for a failure the client saw itself (connection refused, reset, TLS),
+    /// Grpc.Net.Client's generic detail plus the innermost cause, which says what actually happened.
+    /// </summary>
+    public static string Detail(RpcException rpc)
+    {
+        ArgumentNullException.ThrowIfNull(rpc);
+        var detail = string.IsNullOrWhiteSpace(rpc.Status.Detail) ? "(no detail)" : rpc.Status.Detail;
+        if (rpc.Status.DebugException is { } cause)
+        {
+            while (cause.InnerException is not null)
+            {
+                cause = cause.InnerException;
+            }
+
+            detail = $"{detail} ({cause.Message})";
+        }
+
+        return detail;
     }
 
     /// <summary>The canonical name: INVALID_ARGUMENT, NOT_FOUND, ...</summary>

@@ -1,9 +1,8 @@
 using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Net.Client;
 using PriceIngest.Client.Sources;
-using PriceIngest.Contracts;
 using PriceIngest.Contracts.V1;
-using PriceIngest.Grpc.Client;
-using PriceIngest.Grpc.Core;
 using Polly;
 using Polly.Retry;
 
@@ -21,7 +20,10 @@ namespace PriceIngest.Client;
 /// </summary>
 public sealed class PriceIngestClient : IDisposable
 {
+    private readonly Uri[] _addresses;
     private readonly GrpcChannel[] _channels;
+    private readonly IngestService.IngestServiceClient[] _ingest;
+    private readonly PriceService.PriceServiceClient[] _prices;
     private readonly PriceIngestClientOptions _options;
     private int _current;
 
@@ -45,13 +47,16 @@ public sealed class PriceIngestClient : IDisposable
         ArgumentOutOfRangeException.ThrowIfZero(addresses.Count);
         _options = options ?? new PriceIngestClientOptions();
         _options.Validate();
-        _channels = [.. addresses.Select(a => GrpcChannel.ForAddress(a, _options.ChannelOptions))];
+        _addresses = [.. addresses];
+        _channels = [.. addresses.Select(a => GrpcChannel.ForAddress(a, _options.ChannelOptions ?? PriceIngestClientOptions.DefaultChannelOptions()))];
+        _ingest = [.. _channels.Select(c => new IngestService.IngestServiceClient(c))];
+        _prices = [.. _channels.Select(c => new PriceService.PriceServiceClient(c))];
     }
 
     /// <summary>The server the next call goes to.</summary>
-    public Uri Address => Channel.Address;
+    public Uri Address => _addresses[Current];
 
-    private GrpcChannel Channel => _channels[(int)((uint)Volatile.Read(ref _current) % (uint)_channels.Length)];
+    private int Current => (int)((uint)Volatile.Read(ref _current) % (uint)_channels.Length);
 
     /// <summary>Streams a file (CSV or NDJSON; format from the extension when not given) as batch <paramref name="batchId"/>.</summary>
     public Task<BatchReceipt> UploadFileAsync(
@@ -88,21 +93,22 @@ public sealed class PriceIngestClient : IDisposable
         ArgumentNullException.ThrowIfNull(items);
         var request = new SubmitBatchRequest { Header = Header(batchId) };
         request.Items.AddRange(items);
-        return UnaryAsync("submit", IngestMethods.SubmitBatch, request, cancellationToken);
+        return UnaryAsync("submit", (options, i) => _ingest[i].SubmitBatchAsync(request, options), cancellationToken);
     }
 
     /// <summary>The recorded state of a batch id (NOT_FOUND when never received).</summary>
     public Task<BatchReceipt> GetBatchAsync(string batchId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(batchId);
-        return UnaryAsync("get batch", IngestMethods.GetBatch, new GetBatchRequest { BatchId = batchId }, cancellationToken);
+        var request = new GetBatchRequest { BatchId = batchId };
+        return UnaryAsync("get batch", (options, i) => _ingest[i].GetBatchAsync(request, options), cancellationToken);
     }
 
     /// <summary>Average daily prices between two places (port codes or region slugs), days "YYYY-MM-DD" inclusive.</summary>
     public Task<RatesReply> GetRatesAsync(RatesRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return UnaryAsync("get rates", PriceMethods.GetRates, request, cancellationToken);
+        return UnaryAsync("get rates", (options, i) => _prices[i].GetRatesAsync(request, options), cancellationToken);
     }
 
     public Task<RatesReply> GetRatesAsync(
@@ -146,7 +152,7 @@ public sealed class PriceIngestClient : IDisposable
             new(attempt, items, messages, source.BytesRead, source.TotalBytes, watch.Elapsed, completed);
 
         progress?.Report(Snapshot(false));
-        using var call = Channel.AsyncClientStreamingCall(IngestMethods.UploadBatch, Options(_options.UploadTimeout, cancellationToken));
+        using var call = _ingest[Current].UploadBatch(Options(_options.UploadTimeout, cancellationToken));
         try
         {
             await call.RequestStream.WriteAsync(new UploadBatchRequest { Header = Header(batchId) }, cancellationToken).ConfigureAwait(false);
@@ -196,17 +202,16 @@ public sealed class PriceIngestClient : IDisposable
         return receipt;
     }
 
-    private async Task<TResponse> UnaryAsync<TRequest, TResponse>(
-        string operation, Method<TRequest, TResponse> method, TRequest request, CancellationToken cancellationToken)
-        where TRequest : class
-        where TResponse : class
+    /// <summary>One unary call (on the current server, with retries): <paramref name="call"/> gets the options and the server's index.</summary>
+    private async Task<TResponse> UnaryAsync<TResponse>(
+        string operation, Func<CallOptions, int, AsyncUnaryCall<TResponse>> call, CancellationToken cancellationToken)
     {
         var pipeline = Pipeline(operation, static _ => true);
         return await pipeline.ExecuteAsync(
             async token =>
             {
-                using var call = Channel.AsyncUnaryCall(method, request, Options(_options.CallTimeout, token));
-                return await call.ResponseAsync.ConfigureAwait(false);
+                using var pending = call(Options(_options.CallTimeout, token), Current);
+                return await pending.ResponseAsync.ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -245,18 +250,22 @@ public sealed class PriceIngestClient : IDisposable
     private CallOptions Options(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         Metadata? headers = null;
-        if (!string.IsNullOrEmpty(_options.Authorization))
+        if (!string.IsNullOrEmpty(_options.Authorization) || _options.UseGzip)
         {
-            headers = new Metadata { { "authorization", _options.Authorization } };
+            headers = [];
+            if (!string.IsNullOrEmpty(_options.Authorization))
+            {
+                headers.Add("authorization", _options.Authorization);
+            }
+
+            if (_options.UseGzip)
+            {
+                // Grpc.Net.Client's way to compress the messages this call sends (grpc-encoding: gzip).
+                headers.Add("grpc-internal-encoding-request", "gzip");
+            }
         }
 
-        return new CallOptions
-        {
-            Headers = headers,
-            Deadline = timeout is { } t ? DateTime.UtcNow + t : null,
-            CancellationToken = cancellationToken,
-            RequestCompression = _options.UseGzip ? "gzip" : null,
-        };
+        return new CallOptions(headers, timeout is { } t ? DateTime.UtcNow + t : null, cancellationToken);
     }
 
     private BatchHeader Header(string batchId) => new() { BatchId = batchId, Source = _options.Source };

@@ -1,4 +1,4 @@
-using PriceIngest.Grpc.Client;
+using Grpc.Net.Client;
 
 namespace PriceIngest.Client;
 
@@ -35,8 +35,29 @@ public sealed class PriceIngestClientOptions
     /// <summary>Called before each retry (attempt about to start, delay, the failure that caused it).</summary>
     public Action<RetryNotice>? OnRetry { get; set; }
 
-    /// <summary>Transport settings of the underlying channel (message sizes, connect timeout, TLS).</summary>
+    /// <summary>
+    /// Transport settings of the underlying channels (message sizes, handler: connect timeout, TLS
+    /// validation). Null: <see cref="DefaultChannelOptions"/>. One instance per client: a channel
+    /// owns (and disposes) the handler it is given unless DisposeHttpClient is false.
+    /// </summary>
     public GrpcChannelOptions? ChannelOptions { get; set; }
+
+    /// <summary>
+    /// Grpc.Net.Client's defaults (4 MiB received messages, unlimited sent), with a 10 s connect
+    /// timeout, more than one HTTP/2 connection when 100 streams are busy, and keep-alive pings
+    /// (60 s, 20 s to answer) so that a dead connection fails a long upload rather than hanging it.
+    /// </summary>
+    public static GrpcChannelOptions DefaultChannelOptions() => new()
+    {
+        HttpHandler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+        },
+    };
 
     internal void Validate()
     {

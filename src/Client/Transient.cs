@@ -1,6 +1,6 @@
 using System.Net.Http;
 using System.Net.Sockets;
-using PriceIngest.Grpc.Core;
+using Grpc.Core;
 
 namespace PriceIngest.Client;
 

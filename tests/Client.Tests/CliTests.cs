@@ -245,7 +245,7 @@ public sealed class CliTests : IAsyncLifetime
     [Fact]
     public async Task The_program_runs_as_a_process_with_the_same_exit_codes()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "priceingest.dll");
+        var dll = CliOutput();
         var help = await Process(dll, "--help");
         var usage = await Process(dll, "rates");
         var missing = await Process(dll, "batch", "process-unknown", "--server", _server.Address.ToString());
@@ -255,6 +255,25 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Usage, usage.ExitCode);
         Assert.Equal(ExitCodes.Rejected, missing.ExitCode);
         Assert.Contains("NOT_FOUND", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The CLI as its own build output has it (src/Cli/bin/CONFIGURATION/FRAMEWORK): this test
+    /// project's folder is laid out for ASP.NET Core (the fake server), which drops the packages
+    /// a plain console program needs (Grpc.Net.Client's logging abstractions).
+    /// </summary>
+    private static string CliOutput()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var root = output;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PriceIngest.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var dll = Path.Combine(root?.FullName ?? ".", "src", "Cli", "bin", output.Parent!.Name, output.Name, "priceingest.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: build the solution first");
+        return dll;
     }
 
     private Task<CliRun> Run(params string[] args) => RunAgainst(_server.Address, null, args);

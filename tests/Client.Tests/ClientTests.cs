@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using PriceIngest.Client.Sources;
 using PriceIngest.Client.Tests.Fakes;
 using PriceIngest.Contracts.V1;
-using PriceIngest.Grpc.Core;
+using Grpc.Core;
 
 namespace PriceIngest.Client.Tests;
 

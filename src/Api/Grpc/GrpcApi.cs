@@ -1,33 +1,60 @@
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using PriceIngest.Contracts;
-using PriceIngest.Grpc.Health;
-using PriceIngest.Grpc.Server;
+using PriceIngest.Contracts.V1;
 
 namespace PriceIngest.Api.Grpc;
 
 /// <summary>
-/// The public gRPC contract (protos/priceingest/v1): IngestService, PriceService and the standard
-/// health service, on our wire layer (src/Grpc). Same semantics and limits as the REST API.
+/// The public gRPC contract (protos/priceingest/v1) on Grpc.AspNetCore: IngestService, PriceService,
+/// the standard health service and server reflection. Same semantics and limits as the REST API.
 /// </summary>
 public static class GrpcApi
 {
+    /// <summary>The names the health service answers for: the server as a whole and each public service.</summary>
+    public static IReadOnlyList<string> HealthServiceNames { get; } = ["", IngestService.Descriptor.FullName, PriceService.Descriptor.FullName];
+
     public static IServiceCollection AddPriceIngestGrpc(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GrpcApiOptions>().Bind(configuration.GetSection(GrpcApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddGrpcServer();
-        services.AddOptions<GrpcServerOptions>().Configure<IOptions<GrpcApiOptions>>(
-            (server, api) => server.MaxReceiveMessageSize = api.Value.MaxReceiveMessageBytes);
+        services.AddGrpc();
+        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GrpcApiOptions>>((grpc, api) =>
+        {
+            grpc.MaxReceiveMessageSize = api.Value.MaxReceiveMessageBytes;
+            grpc.MaxSendMessageSize = api.Value.MaxSendMessageBytes;
+            grpc.EnableDetailedErrors = false;
+            grpc.Interceptors.Add<CallOutcomeInterceptor>();
+        });
+        services.AddGrpcReflection();
+
+        // Registered, Grpc.AspNetCore resolves these per call instead of constructing them by reflection.
         services.AddSingleton<IngestGrpcService>();
         services.AddSingleton<PriceGrpcService>();
-        services.AddHealthChecks();
-        services.AddSingleton<ReadinessHealthSource>();
-        services.AddSingleton<IHealthStatusSource>(sp => sp.GetRequiredService<ReadinessHealthSource>());
-        services.AddHostedService(sp => sp.GetRequiredService<ReadinessHealthSource>());
-        services.AddGrpcHealth();
+        services.AddSingleton<CallOutcomeInterceptor>();
+
+        // Health from the ASP.NET health checks tagged "ready" (as GET /health/ready), published in
+        // the background every HealthPollInterval, so that Check never waits on the database and
+        // Watch hears of each change.
+        services.AddGrpcHealthChecks(health =>
+        {
+            health.UseHealthChecksCache = true;
+            health.Services.Clear();
+            foreach (var name in HealthServiceNames)
+            {
+                health.Services.Map(name, check => check.Tags.Contains("ready"));
+            }
+        }).AddCheck<StoppingHealthCheck>("running", tags: ["ready"]);
+        services.AddOptions<HealthCheckPublisherOptions>().Configure<IOptions<GrpcApiOptions>>((publisher, api) =>
+        {
+            publisher.Delay = TimeSpan.Zero;
+            publisher.Period = api.Value.HealthPollInterval;
+            publisher.Predicate = check => check.Tags.Contains("ready");
+        });
+        services.AddHostedService<GrpcHealthStatuses>();
         return services;
     }
 
@@ -35,13 +62,10 @@ public static class GrpcApi
     public static RouteGroupBuilder MapPriceIngestGrpc(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup(string.Empty);
-        group.MapGrpcService<IngestGrpcService>(binder => binder
-            .ClientStreaming(UploadPart.UploadBatch, service => service.UploadBatch)
-            .Unary(IngestMethods.SubmitBatch, service => service.SubmitBatch)
-            .Unary(IngestMethods.GetBatch, service => service.GetBatch));
-        group.MapGrpcService<PriceGrpcService>(binder => binder
-            .Unary(PriceMethods.GetRates, service => service.GetRates));
-        group.MapGrpcHealthService();
+        group.MapGrpcService<IngestGrpcService>();
+        group.MapGrpcService<PriceGrpcService>();
+        group.MapGrpcHealthChecksService();
+        group.MapGrpcReflectionService();
         return group;
     }
 }

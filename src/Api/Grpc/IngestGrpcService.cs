@@ -1,21 +1,36 @@
+using Google.Protobuf.Reflection;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PriceIngest.Contracts;
 using PriceIngest.Contracts.V1;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Services;
-using PriceIngest.Grpc.Core;
 
 namespace PriceIngest.Api.Grpc;
 
 /// <summary>
 /// <c>priceingest.v1.IngestService</c> over <see cref="IIngestService"/>: the same batches, rules and
 /// limits as <c>POST /batches</c>. A rejection is an OK reply with status REJECTED and the item
-/// errors; the failures are mapped by <see cref="DomainStatus"/>.
+/// errors; the failures are mapped by <see cref="DomainStatus"/>. UploadBatch is served from the
+/// raw request bytes (<see cref="UploadPart"/>): bound through <see cref="RawRequestBinder"/>.
 /// </summary>
+[BindServiceMethod(typeof(IngestGrpcService), nameof(BindService))]
 internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiOptions> options, ILogger<IngestGrpcService> logger)
+    : IngestService.IngestServiceBase
 {
-    public async Task<BatchReceipt> UploadBatch(IAsyncStreamReader<UploadPart> requests, ServerCallContext context)
+    /// <summary>What server reflection describes (found next to <see cref="BindService"/>).</summary>
+    public static ServiceDescriptor Descriptor => IngestService.Descriptor;
+
+    /// <summary>The generated binding, with UploadBatch taking <see cref="RawMessage"/> requests.</summary>
+    public static void BindService(ServiceBinderBase binder, IngestService.IngestServiceBase service) =>
+        IngestService.BindService(new RawRequestBinder(binder, nameof(UploadBatch)), service);
+
+    public override async Task<BatchReceipt> UploadBatch(IAsyncStreamReader<RawMessage> requestStream, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var requests = new UploadPartReader(requestStream);
         var cancellationToken = context.CancellationToken;
         if (!await requests.MoveNext(cancellationToken))
         {
@@ -31,18 +46,22 @@ internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiO
         return await UploadAsync(header, UploadStream.ReadAsync(requests, options.Value.ChunkItems, cancellationToken), cancellationToken);
     }
 
-    public async Task<BatchReceipt> SubmitBatch(SubmitBatchRequest request, ServerCallContext context)
+    public override async Task<BatchReceipt> SubmitBatch(SubmitBatchRequest request, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var header = BatchHeaders.From(request.Header);
         var chunks = UploadStream.Chunk(request.Items, options.Value.ChunkItems).ToAsyncEnumerable();
         return await UploadAsync(header, chunks, context.CancellationToken);
     }
 
-    public async Task<BatchReceipt> GetBatch(GetBatchRequest request, ServerCallContext context)
+    public override async Task<BatchReceipt> GetBatch(GetBatchRequest request, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var id = BatchHeaders.CheckId(request.BatchId, "batch_id");
         var outcome = await ingest.GetBatchAsync(id, context.CancellationToken)
-            ?? throw new RpcException(StatusCode.NotFound, $"batch_id '{id}' was never received");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"batch_id '{id}' was never received"));
         return Receipts.From(outcome);
     }
 
@@ -54,8 +73,9 @@ internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiO
             GrpcApiLog.UploadFinished(logger, header.BatchId, outcome.State, outcome.Items);
             return Receipts.From(outcome);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
         {
+            // The client cancelled, reset the stream or passed its deadline (CallOutcomeInterceptor answers CANCELLED).
             GrpcApiLog.UploadCancelled(logger, header.BatchId);
             throw;
         }
@@ -66,7 +86,7 @@ internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiO
         }
         catch (RpcException e)
         {
-            // From the stream itself: a second header, a message over the size limit, a broken frame.
+            // From the stream itself: a second header, a message that is not an UploadBatchRequest.
             GrpcApiLog.UploadRefused(logger, header.BatchId, e.StatusCode, e.Status.Detail);
             throw;
         }

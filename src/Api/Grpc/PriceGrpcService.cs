@@ -1,15 +1,17 @@
 using System.Globalization;
 using PriceIngest.Contracts.V1;
 using PriceIngest.Grains.Services;
-using PriceIngest.Grpc.Core;
+using Grpc.Core;
 
 namespace PriceIngest.Api.Grpc;
 
 /// <summary><c>priceingest.v1.PriceService</c> over <see cref="IRatesService"/>: the same answers as <c>GET /rates</c>.</summary>
-internal sealed class PriceGrpcService(IRatesService rates)
+internal sealed class PriceGrpcService(IRatesService rates) : PriceService.PriceServiceBase
 {
-    public async Task<RatesReply> GetRates(RatesRequest request, ServerCallContext context)
+    public override async Task<RatesReply> GetRates(RatesRequest request, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var query = RatesRequests.ToQuery(request);
         System.Collections.Immutable.ImmutableArray<Grains.Services.DayRate> days;
         try

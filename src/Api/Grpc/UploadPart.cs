@@ -1,10 +1,7 @@
-using System.Buffers;
 using Google.Protobuf;
 using PriceIngest.Api.Codecs;
-using PriceIngest.Contracts;
 using PriceIngest.Contracts.V1;
 using PriceIngest.Grains.Batches;
-using PriceIngest.Grpc.Core;
 using ItemError = PriceIngest.Grains.Batches.ItemError;
 
 namespace PriceIngest.Api.Grpc;
@@ -27,19 +24,20 @@ internal sealed class UploadPart
     private const uint DayTag = (3 << 3) | 2;
     private const uint PriceTag = 4 << 3;
 
-    // The PriceItems body, in an array rented from the shared pool (returned once decoded): a
-    // message of 8,192 items is about 250 KB, and allocating two such arrays per message (the
-    // payload spans many pipe segments) filled the large object heap, whose collections then ran
-    // alongside the commit.
-    private byte[]? _items;
+    // The message's bytes, rented from the shared pool (returned once decoded): a message of
+    // 8,192 items is about 250 KB, and allocating such arrays per message filled the large object
+    // heap, whose collections then ran alongside the commit. The items body is a slice of it.
+    private RawMessage? _message;
+    private readonly int _itemsStart;
     private readonly int _itemsLength;
     private readonly PriceItems? _parsedItems;
 
-    private UploadPart(UploadBatchRequest.PartOneofCase kind, Contracts.V1.BatchHeader? header, byte[]? items, int itemsLength, PriceItems? parsedItems)
+    private UploadPart(UploadBatchRequest.PartOneofCase kind, Contracts.V1.BatchHeader? header, RawMessage? message, int itemsStart, int itemsLength, PriceItems? parsedItems)
     {
         Kind = kind;
         Header = header;
-        _items = items;
+        _message = message;
+        _itemsStart = itemsStart;
         _itemsLength = itemsLength;
         _parsedItems = parsedItems;
     }
@@ -47,15 +45,6 @@ internal sealed class UploadPart
     public UploadBatchRequest.PartOneofCase Kind { get; }
 
     public Contracts.V1.BatchHeader? Header { get; }
-
-    /// <summary><c>UploadBatch</c> bound to this reader; the wire contract is unchanged.</summary>
-    public static Method<UploadPart, BatchReceipt> UploadBatch { get; } = new(
-        MethodType.ClientStreaming, IngestMethods.ServiceName, "UploadBatch",
-        new Marshaller<UploadPart>(
-            _ => throw new NotSupportedException("a server never sends an upload part"),
-            (_, _) => throw new NotSupportedException("a server never sends an upload part"),
-            Parse),
-        IngestMethods.UploadBatch.ResponseMarshaller);
 
     /// <summary>Adds this part's items to <paramref name="chunk"/>, handing on each chunk that fills up.</summary>
     public IEnumerable<PriceChunk> AddItems(ChunkBuilder chunk, List<ItemError> errors)
@@ -70,13 +59,15 @@ internal sealed class UploadPart
             yield break;
         }
 
-        var items = _items ?? throw new InvalidOperationException("the items of an upload part are added once");
+        var message = _message ?? throw new InvalidOperationException("the items of an upload part are added once");
         try
         {
-            var position = 0;
-            while (position < _itemsLength)
+            var items = message.Buffer;
+            var end = _itemsStart + _itemsLength;
+            var position = _itemsStart;
+            while (position < end)
             {
-                position = AddItem(items, _itemsLength, position, chunk, errors);
+                position = AddItem(items, end, position, chunk, errors);
                 if (chunk.IsFull)
                 {
                     yield return chunk.Take()!;
@@ -86,43 +77,32 @@ internal sealed class UploadPart
         finally
         {
             // Decoded items hold no reference into the bytes (codes are copied into strings).
-            _items = null;
-            ArrayPool<byte>.Shared.Return(items);
+            _message = null;
+            message.Dispose();
         }
     }
 
-    public static UploadPart Parse(ReadOnlySequence<byte> payload)
+    /// <summary>Splits a message into its part; an items part keeps <paramref name="message"/> (returned to the pool once decoded).</summary>
+    public static UploadPart Parse(RawMessage message)
     {
-        // The payload's buffer is the reader's, reused after this returns: the items are copied out.
-        byte[]? rented = null;
-        ReadOnlySpan<byte> bytes;
-        if (payload.IsSingleSegment)
-        {
-            bytes = payload.FirstSpan;
-        }
-        else
-        {
-            rented = ArrayPool<byte>.Shared.Rent(checked((int)payload.Length));
-            payload.CopyTo(rented);
-            bytes = rented.AsSpan(0, (int)payload.Length);
-        }
-
+        ArgumentNullException.ThrowIfNull(message);
+        var keep = false;
         try
         {
-            return Parse(payload, bytes);
+            return Parse(message, message.Span, out keep);
         }
         finally
         {
-            if (rented is not null)
+            if (!keep)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                message.Dispose();
             }
         }
     }
 
-    /// <summary>Parses <paramref name="bytes"/> (the payload, contiguous); an items part keeps a rented copy of its body.</summary>
-    private static UploadPart Parse(ReadOnlySequence<byte> payload, ReadOnlySpan<byte> bytes)
+    private static UploadPart Parse(RawMessage message, ReadOnlySpan<byte> bytes, out bool keep)
     {
+        keep = false;
         var (kind, start, length, parts) = (UploadBatchRequest.PartOneofCase.None, 0, 0, 0);
         var position = 0;
         while (position < bytes.Length)
@@ -130,7 +110,7 @@ internal sealed class UploadPart
             if (!TryReadVarint(bytes, ref position, out var tag) || tag > uint.MaxValue
                 || !TrySkipOrSlice(bytes, ref position, (uint)tag, out var sliceStart, out var sliceLength))
             {
-                return Slow(payload);
+                return Slow(bytes);
             }
 
             if (tag == HeaderTag || tag == ItemsTag)
@@ -143,26 +123,25 @@ internal sealed class UploadPart
         var body = bytes.Slice(start, length);
         if (parts > 1 || (kind == UploadBatchRequest.PartOneofCase.Items && !IsWellFormedItems(body)))
         {
-            return Slow(payload);
+            return Slow(bytes);
         }
 
         switch (kind)
         {
             case UploadBatchRequest.PartOneofCase.Header:
-                return new(kind, Contracts.V1.BatchHeader.Parser.ParseFrom(body), null, 0, null);
+                return new(kind, Contracts.V1.BatchHeader.Parser.ParseFrom(body), null, 0, 0, null);
             case UploadBatchRequest.PartOneofCase.Items:
-                var items = ArrayPool<byte>.Shared.Rent(body.Length);
-                body.CopyTo(items);
-                return new(kind, null, items, body.Length, null);
+                keep = true;
+                return new(kind, null, message, start, length, null);
             default:
-                return new(kind, null, null, 0, null);
+                return new(kind, null, null, 0, 0, null);
         }
     }
 
-    private static UploadPart Slow(ReadOnlySequence<byte> payload)
+    private static UploadPart Slow(ReadOnlySpan<byte> bytes)
     {
-        var request = UploadBatchRequest.Parser.ParseFrom(payload);
-        return new(request.PartCase, request.Header, null, 0, request.Items);
+        var request = UploadBatchRequest.Parser.ParseFrom(bytes);
+        return new(request.PartCase, request.Header, null, 0, 0, request.Items);
     }
 
     private static bool IsWellFormedItems(ReadOnlySpan<byte> items)
@@ -200,9 +179,9 @@ internal sealed class UploadPart
     }
 
     /// <summary>Decodes the field at <paramref name="position"/> of a well-formed PriceItems body; returns the next position.</summary>
-    private static int AddItem(byte[] items, int itemsLength, int position, ChunkBuilder chunk, List<ItemError> errors)
+    private static int AddItem(byte[] items, int end, int position, ChunkBuilder chunk, List<ItemError> errors)
     {
-        var span = items.AsSpan(0, itemsLength);
+        var span = items.AsSpan(0, end);
         TryReadVarint(span, ref position, out var tag);
         TrySkipOrSlice(span, ref position, (uint)tag, out var start, out var length);
         if (tag != ItemTag)

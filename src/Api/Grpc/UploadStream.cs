@@ -3,7 +3,7 @@ using PriceIngest.Contracts.V1;
 using PriceIngest.Api.Codecs;
 using PriceIngest.Grains.Batches;
 using ItemError = PriceIngest.Grains.Batches.ItemError;
-using PriceIngest.Grpc.Core;
+using Grpc.Core;
 
 namespace PriceIngest.Api.Grpc;
 

@@ -1,6 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using PriceIngest.Grpc.Hosting;
 
 namespace PriceIngest.Api.Hosting;
 
@@ -36,13 +36,21 @@ public sealed class ApiListeners
         kestrel.Listen(address, silo.HttpPort);
         _rest = declared;
 
+        // gRPC without TLS must be HTTP/2 only: clients connect with prior knowledge (h2c), which an
+        // Http1AndHttp2 endpoint without TLS would answer as HTTP/1.1. With a certificate, ALPN
+        // negotiates h2 (HTTP/1.1 stays possible, so a browser gets a readable answer).
         GrpcTls = !string.IsNullOrEmpty(silo.GrpcCertificatePath);
-        kestrel.ListenGrpc(new GrpcListenerOptions
+        kestrel.Listen(address, silo.GrpcPort, listen =>
         {
-            Address = address,
-            Port = silo.GrpcPort,
-            CertificatePath = silo.GrpcCertificatePath,
-            CertificatePassword = silo.GrpcCertificatePassword,
+            if (GrpcTls)
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(silo.GrpcCertificatePath!, silo.GrpcCertificatePassword);
+            }
+            else
+            {
+                listen.Protocols = HttpProtocols.Http2;
+            }
         });
         _grpc = declared;
         kestrel.ConfigureEndpointDefaults(_ => { });

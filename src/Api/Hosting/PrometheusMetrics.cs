@@ -11,7 +11,8 @@ namespace PriceIngest.Api.Hosting;
 
 /// <summary>
 /// <c>GET /metrics</c> in the Prometheus text format, for every instrument of the "PriceIngest.*"
-/// meters (OpenTelemetry's exporter packages cannot be restored here). Counters are totals,
+/// meters, written by hand before OpenTelemetry's Prometheus exporter restored here (its move is
+/// the observability issue's). Counters are totals,
 /// histograms export _count and _sum, gauges their last observation at scrape time.
 /// </summary>
 public sealed class PrometheusMetrics : IDisposable

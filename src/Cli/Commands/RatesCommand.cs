@@ -90,8 +90,8 @@ internal static class RatesCommand
     internal static string RetryText(RetryNotice notice) =>
         $"{notice.Operation}: {Detail(notice.Failure)}; attempt {notice.NextAttempt} of {notice.MaxAttempts} in {notice.Delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
 
-    private static string Detail(Exception e) => e is PriceIngest.Grpc.Core.RpcException rpc
-        ? $"{Failures.Name(rpc.StatusCode)} {rpc.Status.Detail}"
+    private static string Detail(Exception e) => e is Grpc.Core.RpcException rpc
+        ? $"{Failures.Name(rpc.StatusCode)} {Failures.Detail(rpc)}"
         : e.Message;
 
     private static Option<DateOnly> DateOption(string name, string description) => new(name)

@@ -14,6 +14,7 @@ public static class GatewayApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddCommandLine(args, GatewayCommandLine.Switches);
+        builder.Configuration.AddPublicApiDefaults();
         var connectionString = builder.Configuration.GetConnectionString("Prices");
         if (string.IsNullOrWhiteSpace(connectionString))
         {

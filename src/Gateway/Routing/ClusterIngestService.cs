@@ -1,14 +1,13 @@
 using System.Runtime.ExceptionServices;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using PriceIngest.Api.Grpc;
 using PriceIngest.Api.Internal;
-using PriceIngest.Contracts;
 using PriceIngest.Contracts.Internal.V1;
 using PriceIngest.Gateway.Hosting;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Membership;
 using PriceIngest.Grains.Services;
-using PriceIngest.Grpc.Core;
 using V1 = PriceIngest.Contracts.V1;
 
 namespace PriceIngest.Gateway.Routing;
@@ -108,12 +107,9 @@ internal sealed class ClusterIngestService(SiloChannels silos, GatewayMetrics me
             metrics.Call("batch", silo.Endpoint);
             try
             {
-                using var call = silos.For(silo).AsyncUnaryCall(IngestMethods.GetBatch, new V1.GetBatchRequest { BatchId = batchId }, new CallOptions
-                {
-                    Deadline = DateTime.UtcNow + options.Value.SiloCallTimeout,
-                    CancellationToken = cancellationToken,
-                });
-                return Receipts.ToOutcome(await call.ResponseAsync);
+                var receipt = await silos.Ingest(silo).GetBatchAsync(
+                    new V1.GetBatchRequest { BatchId = batchId }, deadline: DateTime.UtcNow + options.Value.SiloCallTimeout, cancellationToken: cancellationToken);
+                return Receipts.ToOutcome(receipt);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
             {
@@ -143,7 +139,7 @@ internal sealed class ClusterIngestService(SiloChannels silos, GatewayMetrics me
         SiloEntry silo, BatchHeader header, IAsyncEnumerator<PriceChunk> source, Replay replay, CancellationToken cancellationToken)
     {
         metrics.Call(Kind, silo.Endpoint);
-        using var call = silos.For(silo).AsyncClientStreamingCall(SiloMethods.Upload, new CallOptions { CancellationToken = cancellationToken });
+        using var call = silos.Silo(silo).Upload(cancellationToken: cancellationToken);
         try
         {
             await call.RequestStream.WriteAsync(RelayedChunks.Header(header), cancellationToken);

@@ -1,13 +1,12 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
-using PriceIngest.Contracts;
 using PriceIngest.Contracts.Internal.V1;
 using PriceIngest.Gateway.Hosting;
 using PriceIngest.Grains.Membership;
 using PriceIngest.Grains.Rates;
 using PriceIngest.Grains.ReferenceData;
 using PriceIngest.Grains.Services;
-using PriceIngest.Grpc.Core;
+using Grpc.Core;
 
 namespace PriceIngest.Gateway.Routing;
 
@@ -66,7 +65,7 @@ internal sealed class ClusterRatesService(
 
                 last = failure;
                 excluded.Add(silo.Id);
-                if (failure is not RpcException { StatusCode: StatusCode.Unavailable } || failure.Message.Contains("Error talking", StringComparison.Ordinal))
+                if (!SiloFailures.AnsweredUnavailable(failure!))
                 {
                     silos.Suspect(silo);
                 }
@@ -106,12 +105,9 @@ internal sealed class ClusterRatesService(
         metrics.Call(Kind, silo.Endpoint);
         try
         {
-            using var call = silos.For(silo).AsyncUnaryCall(SiloMethods.SumLanes, request, new CallOptions
-            {
-                Deadline = DateTime.UtcNow + options.Value.SiloCallTimeout,
-                CancellationToken = cancellationToken,
-            });
-            return (silo, lanes, await call.ResponseAsync, null);
+            var reply = await silos.Silo(silo).SumLanesAsync(
+                request, deadline: DateTime.UtcNow + options.Value.SiloCallTimeout, cancellationToken: cancellationToken);
+            return (silo, lanes, reply, null);
         }
         catch (Exception e) when (e is RpcException or HttpRequestException or IOException)
         {

@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using PriceIngest.Gateway.Hosting;
 using PriceIngest.Gateway.Membership;
+using PriceIngest.Contracts.Internal.V1;
+using PriceIngest.Contracts.V1;
 using PriceIngest.Grains.Membership;
-using PriceIngest.Grpc.Client;
+using Grpc.Net.Client;
 
 namespace PriceIngest.Gateway.Routing;
 
@@ -31,8 +33,20 @@ internal sealed class SiloChannels : IDisposable
         {
             MaxReceiveMessageSize = 64 * 1024 * 1024,
             MaxSendMessageSize = 64 * 1024 * 1024,
-            ConnectTimeout = TimeSpan.FromSeconds(2),
+            HttpHandler = new SocketsHttpHandler
+            {
+                // A silo that does not accept within 2 s is treated as failed (and suspected).
+                ConnectTimeout = TimeSpan.FromSeconds(2),
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+            },
         }));
+
+    public SiloService.SiloServiceClient Silo(SiloEntry silo) => new(For(silo));
+
+    public IngestService.IngestServiceClient Ingest(SiloEntry silo) => new(For(silo));
 
     /// <summary>Active silos not excluded by the caller and not suspect; if every one is suspect, all active ones.</summary>
     public IReadOnlyList<SiloEntry> Candidates(IReadOnlySet<Guid>? excluded = null)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Services;
-using PriceIngest.Grpc.Core;
+using Grpc.Core;
 
 namespace PriceIngest.Gateway.Routing;
 
@@ -18,6 +18,14 @@ internal static partial class SiloFailures
     {
         StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled or StatusCode.Internal or StatusCode.Unknown,
     } or HttpRequestException or IOException;
+
+    /// <summary>
+    /// The silo itself answered UNAVAILABLE (draining, or a commit not visible yet): it is alive, so
+    /// it is not suspected. A transport failure is reported by the client as UNAVAILABLE too, but
+    /// with the local exception that caused it attached.
+    /// </summary>
+    public static bool AnsweredUnavailable(Exception exception) =>
+        exception is RpcException { StatusCode: StatusCode.Unavailable, Status.DebugException: null };
 
     public static Exception ToDomain(RpcException e, string? batchId = null) => e.StatusCode switch
     {

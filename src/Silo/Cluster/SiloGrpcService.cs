@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using PriceIngest.Api.Grpc;
 using PriceIngest.Api.Internal;
@@ -5,7 +6,6 @@ using PriceIngest.Contracts.Internal.V1;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Rates;
 using PriceIngest.Grains.Services;
-using PriceIngest.Grpc.Core;
 using V1 = PriceIngest.Contracts.V1;
 
 namespace PriceIngest.Silo.Cluster;
@@ -16,9 +16,12 @@ namespace PriceIngest.Silo.Cluster;
 /// the public APIs.
 /// </summary>
 internal sealed class SiloGrpcService(LaneSummer lanes, IIngestService ingest, IOptions<RatesOptions> limits, SiloMetrics metrics)
+    : SiloService.SiloServiceBase
 {
-    public async Task<SumLanesReply> SumLanes(SumLanesRequest request, ServerCallContext context)
+    public override async Task<SumLanesReply> SumLanes(SumLanesRequest request, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var length = (long)request.DayTo - request.DayFrom + 1;
         if (request.DayFrom < DateOnly.MinValue.DayNumber || request.DayTo > DateOnly.MaxValue.DayNumber
             || length < 1 || length > limits.Value.MaxRangeDays)
@@ -52,8 +55,11 @@ internal sealed class SiloGrpcService(LaneSummer lanes, IIngestService ingest, I
         return reply;
     }
 
-    public async Task<V1.BatchReceipt> Upload(IAsyncStreamReader<UploadRequest> requests, ServerCallContext context)
+    public override async Task<V1.BatchReceipt> Upload(IAsyncStreamReader<UploadRequest> requestStream, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var requests = requestStream;
         var cancellationToken = context.CancellationToken;
         if (!await requests.MoveNext(cancellationToken) || requests.Current.PartCase != UploadRequest.PartOneofCase.Header)
         {

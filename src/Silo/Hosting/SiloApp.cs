@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Options;
 using PriceIngest.Api.Hosting;
-using PriceIngest.Contracts;
 using PriceIngest.Grains.Hosting;
 using PriceIngest.Grains.Membership;
 using PriceIngest.Grains.SampleData;
-using PriceIngest.Grpc.Server;
 using PriceIngest.Silo.Cluster;
 
 namespace PriceIngest.Silo.Hosting;
@@ -16,6 +14,7 @@ public static class SiloApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = SiloCommandLine.Normalize(args) });
         builder.Configuration.AddCommandLine(SiloCommandLine.Normalize(args), SiloCommandLine.Switches);
+        builder.Configuration.AddPublicApiDefaults();
         if (localMode)
         {
             // No gateway to wait for: Ctrl+C stops at once (in-flight calls still finish).
@@ -48,9 +47,7 @@ public static class SiloApp
 
         var app = builder.Build();
         app.UseInFlightCounting(app.Services.GetRequiredService<InFlightWork>());
-        app.MapPublicApi(listeners).MapGrpcService<SiloGrpcService>(binder => binder
-            .Unary(SiloMethods.SumLanes, service => service.SumLanes)
-            .ClientStreaming(SiloMethods.Upload, service => service.Upload));
+        app.MapPublicApi(listeners).MapGrpcService<SiloGrpcService>();
         return app;
     }
 }

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using PriceIngest.Contracts.V1;
-using PriceIngest.Grpc.Core;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
 
 namespace PriceIngest.Client.Tests.Fakes;
 
@@ -55,14 +56,14 @@ public sealed class FakePriceIngest
             {
                 if (request.PartCase != UploadBatchRequest.PartOneofCase.Header)
                 {
-                    throw new RpcException(StatusCode.InvalidArgument, "the first message must carry the header");
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message must carry the header"));
                 }
 
                 attempt.BatchId = request.Header.BatchId;
                 attempt.Source = request.Header.Source;
                 if (attempt.BatchId == "invalid")
                 {
-                    throw new RpcException(StatusCode.InvalidArgument, "batch_id 'invalid' is not allowed here");
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, "batch_id 'invalid' is not allowed here"));
                 }
             }
             else
@@ -73,7 +74,7 @@ public sealed class FakePriceIngest
 
             if (failing && messages >= FailAfterMessages)
             {
-                throw new RpcException(StatusCode.Unavailable, "the database is unreachable; nothing was written");
+                throw new RpcException(new Status(StatusCode.Unavailable, "the database is unreachable; nothing was written"));
             }
         }
 
@@ -93,7 +94,7 @@ public sealed class FakePriceIngest
         Unary(context);
         return _batches.TryGetValue(request.BatchId, out var receipt)
             ? Task.FromResult(receipt)
-            : throw new RpcException(StatusCode.NotFound, $"batch '{request.BatchId}' was never received");
+            : throw new RpcException(new Status(StatusCode.NotFound, $"batch '{request.BatchId}' was never received"));
     }
 
     public Task<RatesReply> GetRates(RatesRequest request, ServerCallContext context)
@@ -101,7 +102,7 @@ public sealed class FakePriceIngest
         Unary(context);
         if (request.Origin == "nowhere")
         {
-            throw new RpcException(StatusCode.NotFound, "unknown port or region 'nowhere' (origin)");
+            throw new RpcException(new Status(StatusCode.NotFound, "unknown port or region 'nowhere' (origin)"));
         }
 
         var from = DateOnly.ParseExact(request.DateFrom, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -127,14 +128,14 @@ public sealed class FakePriceIngest
         Record(context);
         if (Interlocked.Increment(ref _unaryCalls) <= FailFirstUnary)
         {
-            throw new RpcException(StatusCode.Unavailable, "draining");
+            throw new RpcException(new Status(StatusCode.Unavailable, "draining"));
         }
     }
 
     private void Record(ServerCallContext context)
     {
         Authorizations.Enqueue(context.RequestHeaders.GetValue("authorization") ?? string.Empty);
-        RequestEncodings.Enqueue(context.RequestEncoding ?? string.Empty);
+        RequestEncodings.Enqueue(context.GetHttpContext().Request.Headers["grpc-encoding"].ToString());
     }
 
     private BatchReceipt Finish(string batchId, List<PriceItem> items)
@@ -169,6 +170,22 @@ public sealed class FakePriceIngest
         _batches[batchId] = receipt;
         return receipt;
     }
+}
+
+/// <summary>The fake's IngestService, as Grpc.AspNetCore maps it.</summary>
+public sealed class FakeIngestService(FakePriceIngest fake) : IngestService.IngestServiceBase
+{
+    public override Task<BatchReceipt> UploadBatch(IAsyncStreamReader<UploadBatchRequest> requestStream, ServerCallContext context) => fake.UploadBatch(requestStream, context);
+
+    public override Task<BatchReceipt> SubmitBatch(SubmitBatchRequest request, ServerCallContext context) => fake.SubmitBatch(request, context);
+
+    public override Task<BatchReceipt> GetBatch(GetBatchRequest request, ServerCallContext context) => fake.GetBatch(request, context);
+}
+
+/// <summary>The fake's PriceService, as Grpc.AspNetCore maps it.</summary>
+public sealed class FakePriceService(FakePriceIngest fake) : PriceService.PriceServiceBase
+{
+    public override Task<RatesReply> GetRates(RatesRequest request, ServerCallContext context) => fake.GetRates(request, context);
 }
 
 public sealed class UploadAttempt

@@ -5,13 +5,11 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using PriceIngest.Contracts;
-using PriceIngest.Grpc.Hosting;
-using PriceIngest.Grpc.Server;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace PriceIngest.Client.Tests.Fakes;
 
-/// <summary>A real Kestrel on 127.0.0.1:0 serving <see cref="FakePriceIngest"/> with our gRPC server.</summary>
+/// <summary>A real Kestrel on 127.0.0.1:0 serving <see cref="FakePriceIngest"/> with Grpc.AspNetCore.</summary>
 public sealed class FakeServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -31,16 +29,13 @@ public sealed class FakeServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(new GrpcListenerOptions { Address = IPAddress.Loopback, Port = 0 }));
-        builder.Services.AddGrpcServer();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
         var service = new FakePriceIngest();
         builder.Services.AddSingleton(service);
         var app = builder.Build();
-        app.MapGrpcService<FakePriceIngest>(binder => binder
-            .ClientStreaming(IngestMethods.UploadBatch, s => s.UploadBatch)
-            .Unary(IngestMethods.SubmitBatch, s => s.SubmitBatch)
-            .Unary(IngestMethods.GetBatch, s => s.GetBatch)
-            .Unary(PriceMethods.GetRates, s => s.GetRates));
+        app.MapGrpcService<FakeIngestService>();
+        app.MapGrpcService<FakePriceService>();
         await app.StartAsync();
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var port = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;

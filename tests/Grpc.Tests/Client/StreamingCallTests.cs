@@ -1,7 +1,6 @@
 using Google.Protobuf;
-using PriceIngest.Grpc.Client;
-using PriceIngest.Grpc.Core;
-using PriceIngest.Grpc.Tests.Echo;
+using Grpc.Core;
+using Grpc.Net.Client;
 using PriceIngest.Grpc.Tests.Infrastructure;
 using PriceIngest.Grpc.Tests.Protos;
 
@@ -11,10 +10,12 @@ public sealed class StreamingCallTests(EchoServerFixture fixture) : IClassFixtur
 {
     private readonly GrpcChannel _channel = fixture.Server.CreateChannel();
 
+    private EchoService.EchoServiceClient Client => new(_channel);
+
     [Fact]
     public async Task Client_stream_is_summed_by_the_server()
     {
-        using var call = _channel.AsyncClientStreamingCall(EchoMethods.ClientStream, Timeout());
+        using var call = Client.ClientStream(Timeout());
         for (var i = 1; i <= 1000; i++)
         {
             await call.RequestStream.WriteAsync(new Number { Value = i });
@@ -31,7 +32,7 @@ public sealed class StreamingCallTests(EchoServerFixture fixture) : IClassFixtur
     public async Task Client_stream_messages_reach_the_handler_before_the_stream_ends()
     {
         var tag = Guid.NewGuid().ToString("N");
-        using var call = _channel.AsyncClientStreamingCall(EchoMethods.ClientStream, Timeout());
+        using var call = Client.ClientStream(Timeout());
         await call.RequestStream.WriteAsync(new Number { Value = 1, Tag = tag });
 
         // The handler sees the first message while the request body is still open.
@@ -44,7 +45,7 @@ public sealed class StreamingCallTests(EchoServerFixture fixture) : IClassFixtur
     [Fact]
     public async Task Empty_client_stream_is_answered()
     {
-        using var call = _channel.AsyncClientStreamingCall(EchoMethods.ClientStream, Timeout());
+        using var call = Client.ClientStream(Timeout());
         await call.RequestStream.CompleteAsync();
 
         Assert.Equal(0, (await call).Count);
@@ -53,7 +54,7 @@ public sealed class StreamingCallTests(EchoServerFixture fixture) : IClassFixtur
     [Fact]
     public async Task Server_stream_delivers_every_reply_in_order()
     {
-        using var call = _channel.AsyncServerStreamingCall(EchoMethods.ServerStream, new StreamRequest { Count = 500, PayloadSize = 100 }, Timeout());
+        using var call = Client.ServerStream(new StreamRequest { Count = 500, PayloadSize = 100 }, Timeout());
 
         var indexes = new List<int>();
         await foreach (var reply in call.ResponseStream.ReadAllAsync())
@@ -68,7 +69,7 @@ public sealed class StreamingCallTests(EchoServerFixture fixture) : IClassFixtur
     [Fact]
     public async Task Server_stream_with_no_replies_ends_ok()
     {
-        using var call = _channel.AsyncServerStreamingCall(EchoMethods.ServerStream, new StreamRequest { Count = 0 }, Timeout());
+        using var call = Client.ServerStream(new StreamRequest { Count = 0 }, Timeout());
 
         Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
@@ -77,7 +78,7 @@ public sealed class StreamingCallTests(EchoServerFixture fixture) : IClassFixtur
     [Fact]
     public async Task Server_stream_error_after_replies_arrives_after_them()
     {
-        using var call = _channel.AsyncServerStreamingCall(EchoMethods.ServerStream, new StreamRequest { Count = 10, FailAfter = 3 }, Timeout());
+        using var call = Client.ServerStream(new StreamRequest { Count = 10, FailAfter = 3 }, Timeout());
 
         var received = 0;
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -96,7 +97,7 @@ public sealed class StreamingCallTests(EchoServerFixture fixture) : IClassFixtur
     [Fact]
     public async Task Duplex_echoes_each_message_as_it_arrives()
     {
-        using var call = _channel.AsyncDuplexStreamingCall(EchoMethods.Duplex, Timeout());
+        using var call = Client.Duplex(Timeout());
         for (var i = 0; i < 5; i++)
         {
             await call.RequestStream.WriteAsync(new EchoRequest { Message = $"m{i}", Payload = ByteString.CopyFrom(new byte[10]) });
@@ -111,5 +112,5 @@ public sealed class StreamingCallTests(EchoServerFixture fixture) : IClassFixtur
 
     public void Dispose() => _channel.Dispose();
 
-    private static CallOptions Timeout() => new() { Deadline = DateTime.UtcNow.AddSeconds(10) };
+    private static CallOptions Timeout(Metadata? headers = null) => new(headers, DateTime.UtcNow.AddSeconds(10));
 }

@@ -1,7 +1,6 @@
 using Google.Protobuf;
-using PriceIngest.Grpc.Client;
-using PriceIngest.Grpc.Core;
-using PriceIngest.Grpc.Tests.Echo;
+using Grpc.Core;
+using Grpc.Net.Client;
 using PriceIngest.Grpc.Tests.Infrastructure;
 using PriceIngest.Grpc.Tests.Protos;
 
@@ -11,10 +10,12 @@ public sealed class UnaryCallTests(EchoServerFixture fixture) : IClassFixture<Ec
 {
     private readonly GrpcChannel _channel = fixture.Server.CreateChannel();
 
+    private EchoService.EchoServiceClient Client => new(_channel);
+
     [Fact]
     public async Task Unary_call_round_trips_the_message()
     {
-        using var call = _channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { Message = "hello", Payload = ByteString.CopyFromUtf8("bytes") }, Timeout());
+        using var call = Client.UnaryAsync(new EchoRequest { Message = "hello", Payload = ByteString.CopyFromUtf8("bytes") }, Timeout());
 
         var reply = await call;
 
@@ -33,7 +34,7 @@ public sealed class UnaryCallTests(EchoServerFixture fixture) : IClassFixture<Ec
             { "x-tenant", "acme" },
             { "x-blob-bin", new byte[] { 0, 1, 2, 255 } },
         };
-        using var call = _channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { Message = "m" }, Timeout() with { Headers = headers });
+        using var call = Client.UnaryAsync(new EchoRequest { Message = "m" }, Timeout(headers));
 
         var reply = await call;
         var responseHeaders = await call.ResponseHeadersAsync;
@@ -51,7 +52,7 @@ public sealed class UnaryCallTests(EchoServerFixture fixture) : IClassFixture<Ec
     {
         var calls = Enumerable.Range(0, 200).Select(async i =>
         {
-            using var call = _channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { Message = $"m{i}" }, Timeout());
+            using var call = Client.UnaryAsync(new EchoRequest { Message = $"m{i}" }, Timeout());
             return (await call).Message;
         });
 
@@ -62,5 +63,5 @@ public sealed class UnaryCallTests(EchoServerFixture fixture) : IClassFixture<Ec
 
     public void Dispose() => _channel.Dispose();
 
-    private static CallOptions Timeout() => new() { Deadline = DateTime.UtcNow.AddSeconds(10) };
+    private static CallOptions Timeout(Metadata? headers = null) => new(headers, DateTime.UtcNow.AddSeconds(10));
 }

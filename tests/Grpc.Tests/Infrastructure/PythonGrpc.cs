@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace PriceIngest.Grpc.Tests.Infrastructure;
 
 /// <summary>
-/// Debian's python3-grpcio: an independent gRPC implementation (C core) that our layer must be
-/// indistinguishable from. Always /usr/bin/python3: another python3 may come first on PATH.
+/// Debian's python3-grpcio: an independent gRPC implementation (C core) that our hosting of
+/// Grpc.AspNetCore, and Grpc.Net.Client, must interoperate with. Always /usr/bin/python3: another python3 may come first on PATH.
 /// </summary>
 public static class PythonGrpc
 {

@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using PriceIngest.Grpc.Core;
-using PriceIngest.Grpc.Tests.Echo;
+using Grpc.Core;
 using PriceIngest.Grpc.Tests.Infrastructure;
 using PriceIngest.Grpc.Tests.Protos;
 using Xunit.Abstractions;
-
 
 namespace PriceIngest.Grpc.Tests.Interop;
 
@@ -31,7 +29,7 @@ public sealed class MillionMessageTests(ITestOutputHelper output)
 
         using var sampler = MemorySampler.Start();
         var watch = Stopwatch.StartNew();
-        using var call = channel.AsyncClientStreamingCall(EchoMethods.ClientStream, new CallOptions { Deadline = DateTime.UtcNow.AddSeconds(90) });
+        using var call = new EchoService.EchoServiceClient(channel).ClientStream(new CallOptions(deadline: DateTime.UtcNow.AddSeconds(90)));
         for (var i = 0; i < Count; i++)
         {
             await call.RequestStream.WriteAsync(new Number { Value = i, Pad = pad });
@@ -45,7 +43,8 @@ public sealed class MillionMessageTests(ITestOutputHelper output)
         output.WriteLine($"our client -> our server: {Count:N0} messages ({Pad}-byte pad) in {watch.Elapsed.TotalSeconds:F2} s; {memory}");
         Assert.Equal(Count, reply.Count);
         Assert.Equal((long)Count * (Count - 1) / 2, reply.Sum);
-        Assert.True(memory.PeakHeapGrowth < MaxHeapGrowth, memory.ToString());
+        Assert.True(memory.Collections > 0, memory.ToString());
+        Assert.True(memory.PeakRetainedGrowth < MaxHeapGrowth, memory.ToString());
     }
 }
 

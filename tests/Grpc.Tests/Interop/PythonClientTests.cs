@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using PriceIngest.Grpc.Tests.Infrastructure;
 
 namespace PriceIngest.Grpc.Tests.Interop;
@@ -31,8 +32,10 @@ public sealed class PythonClientTests(EchoServerFixture fixture) : IClassFixture
     {
         var result = await PythonGrpc.RunClientAsync(Server.Port, "internal_error", ScriptTimeout);
 
-        Assert.Equal("Exception was thrown by handler.", result.GetProperty("details").GetString());
-        Assert.Contains(Server.Logs.Events, e => e.EventId.Id == 3000 && e.Exception is InvalidOperationException);
+        // Old layer: "Exception was thrown by handler." and EventId 3000. Now the product's
+        // CallOutcomeInterceptor: INTERNAL with its own message, EventId 3106 (Error) with the exception.
+        Assert.Equal("an unexpected error occurred on the server; it was logged", result.GetProperty("details").GetString());
+        Assert.Contains(Server.Logs.Events, e => e.EventId.Id == 3106 && e.Level == LogLevel.Error && e.Exception is InvalidOperationException);
     }
 
     [Fact]

@@ -1,14 +1,15 @@
 using System.Net;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using PriceIngest.Grpc.Client;
-using PriceIngest.Grpc.Tests.Echo;
+using Grpc.Core;
+using Grpc.Net.Client;
 using PriceIngest.Grpc.Tests.Infrastructure;
 using PriceIngest.Grpc.Tests.Protos;
 
 namespace PriceIngest.Grpc.Tests.Interop;
 
-/// <summary>With a certificate, ListenGrpc serves gRPC over TLS, HTTP/2 negotiated by ALPN.</summary>
+/// <summary>With a certificate, ApiListeners serves gRPC over TLS, HTTP/2 negotiated by ALPN.</summary>
 public sealed class TlsTests : IAsyncLifetime
 {
     private const string Password = "test-only";
@@ -39,16 +40,35 @@ public sealed class TlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Our_client_refuses_a_certificate_it_does_not_trust()
+    {
+        // No validation callback: the self-signed certificate is not trusted and the call never
+        // reaches the server. Grpc.Net.Client reports the failed TLS handshake as INTERNAL (it maps
+        // only socket and IO failures to UNAVAILABLE), carrying the AuthenticationException.
+        using var channel = _server.CreateChannel();
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new EchoService.EchoServiceClient(channel).UnaryAsync(new EchoRequest { Message = "tls" }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10))));
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.IsType<AuthenticationException>(error.Status.DebugException?.InnerException);
+    }
+
+    [Fact]
     public async Task Our_client_calls_over_tls()
     {
         var thumbprint = _certificate.Thumbprint;
         using var channel = _server.CreateChannel(new GrpcChannelOptions
         {
-            ConfigureHandler = handler => handler.SslOptions.RemoteCertificateValidationCallback =
-                (_, certificate, _, _) => certificate is X509Certificate2 presented && presented.Thumbprint == thumbprint,
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 presented && presented.Thumbprint == thumbprint },
+            },
+            DisposeHttpClient = true,
         });
 
-        var reply = await channel.AsyncUnaryCall(EchoMethods.Unary, new EchoRequest { Message = "tls" }, new() { Deadline = DateTime.UtcNow.AddSeconds(10) });
+        var reply = await new EchoService.EchoServiceClient(channel).UnaryAsync(new EchoRequest { Message = "tls" }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)));
 
         Assert.Equal("tls", reply.Message);
     }

@@ -1,4 +1,4 @@
-"""Python grpcio as a server that our client calls: the same EchoService, implemented by grpcio.
+"""Python grpcio as a server that Grpc.Net.Client calls: the same EchoService, implemented by grpcio.
 
 Prints "PORT <n>" once listening on 127.0.0.1, then serves until its standard input closes (so it
 never outlives the test process that started it).

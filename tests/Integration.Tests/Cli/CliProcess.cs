@@ -13,16 +13,18 @@ internal static class CliProcess
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
     }
 
-    public static async Task<Result> RunAsync(string? stdin, params string[] args)
+    public static Task<Result> RunAsync(string? stdin, params string[] args) => ExecAsync("dotnet", stdin, [Dll(), .. args]);
+
+    /// <summary>Runs any program the same way (2 minutes at most; killed beyond).</summary>
+    public static async Task<Result> ExecAsync(string program, string? stdin, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Dll());
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -52,21 +54,28 @@ internal static class CliProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
-    private static string Dll()
+    /// <summary>The repository's root folder (where PriceIngest.sln is).</summary>
+    public static string RepositoryRoot()
     {
-        // tests/Integration.Tests/bin/<Configuration>/net10.0/ -> src/Cli/bin/<Configuration>/net10.0/priceingest.dll
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output;
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "PriceIngest.sln")))
         {
             root = root.Parent;
         }
 
-        var dll = Path.Combine(root?.FullName ?? ".", "src", "Cli", "bin", configuration, framework, "priceingest.dll");
+        return root?.FullName ?? throw new DirectoryNotFoundException("PriceIngest.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The build configuration these tests were built in (Release, Debug).</summary>
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
+    private static string Dll()
+    {
+        // tests/Integration.Tests/bin/<Configuration>/net10.0/ -> src/Cli/bin/<Configuration>/net10.0/priceingest.dll
+        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
+        var dll = Path.Combine(RepositoryRoot(), "src", "Cli", "bin", Configuration, framework, "priceingest.dll");
         return File.Exists(dll)
             ? dll
-            : throw new FileNotFoundException($"{dll} is missing: build the solution (dotnet build PriceIngest.sln -c {configuration}) first.");
+            : throw new FileNotFoundException($"{dll} is missing: build the solution (dotnet build PriceIngest.sln -c {Configuration}) first.");
     }
 }

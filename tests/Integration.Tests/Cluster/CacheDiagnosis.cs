@@ -2,10 +2,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Npgsql;
-using PriceIngest.Contracts;
 using PriceIngest.Contracts.Internal.V1;
 using PriceIngest.Contracts.V1;
-using PriceIngest.Grpc.Client;
+using Grpc.Net.Client;
 
 namespace PriceIngest.Integration.Tests.Cluster;
 
@@ -29,7 +28,7 @@ internal static class CacheDiagnosis
             {
                 var request = new SumLanesRequest { DayFrom = day.DayNumber, DayTo = day.DayNumber, MinCommitSeq = minCommitSeq };
                 request.Lanes.Add(lane);
-                var reply = await channel.AsyncUnaryCall(SiloMethods.SumLanes, request, new()).ResponseAsync;
+                var reply = await new SiloService.SiloServiceClient(channel).SumLanesAsync(request, new()).ResponseAsync;
                 if (reply.Counts[0] == prices.Count && reply.Sums[0] == prices.Sum())
                 {
                     continue;

@@ -4,7 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Npgsql;
 using PriceIngest.Contracts.V1;
-using PriceIngest.Grpc.Core;
+using Grpc.Core;
 using PriceIngest.Integration.Tests.Infrastructure;
 using PriceIngest.Integration.Tests.Support;
 using Xunit.Abstractions;

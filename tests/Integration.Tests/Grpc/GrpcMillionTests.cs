@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using PriceIngest.Contracts;
 using PriceIngest.Contracts.V1;
-using PriceIngest.Grpc.Client;
+using Grpc.Net.Client;
 using PriceIngest.Integration.Tests.Infrastructure;
 using PriceIngest.Integration.Tests.Support;
 using Xunit.Abstractions;

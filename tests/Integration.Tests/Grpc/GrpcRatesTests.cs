@@ -2,12 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using PriceIngest.Contracts;
 using PriceIngest.Contracts.V1;
-using PriceIngest.Grpc.Client;
-using PriceIngest.Grpc.Core;
-using PriceIngest.Grpc.Health;
-using PriceIngest.Grpc.Health.V1;
+using Grpc.Net.Client;
+using Grpc.Core;
+using Grpc.Health.V1;
 using PriceIngest.Integration.Tests.Infrastructure;
 using PriceIngest.Integration.Tests.Support;
 using static PriceIngest.Integration.Tests.Grpc.GrpcRequests;
@@ -59,7 +57,7 @@ public sealed class GrpcRatesTests(PostgresFixture postgres) : IAsyncLifetime
             request.MinCommitSeq = seq;
         }
 
-        return _channel.AsyncUnaryCall(PriceMethods.GetRates, request).ResponseAsync;
+        return new PriceService.PriceServiceClient(_channel).GetRatesAsync(request).ResponseAsync;
     }
 
     [Theory]
@@ -90,7 +88,7 @@ public sealed class GrpcRatesTests(PostgresFixture postgres) : IAsyncLifetime
     {
         var submit = new SubmitBatchRequest { Header = new BatchHeader { BatchId = "few" } };
         submit.Items.Add([Item("ESBCN", "CNNBO", "2016-03-01", 10), Item("ESBCN", "CNNBO", "2016-03-02", 10), Item("ESBCN", "CNNBO", "2016-03-02", 21)]);
-        var receipt = await _channel.AsyncUnaryCall(IngestMethods.SubmitBatch, submit);
+        var receipt = await new IngestService.IngestServiceClient(_channel).SubmitBatchAsync(submit);
 
         var byDefault = await GetRatesAsync("ESBCN", "CNNBO", "2016-03-01", "2016-03-03", minCommitSeq: receipt.CommitSeq);
         var one = await GetRatesAsync("ESBCN", "CNNBO", "2016-03-01", "2016-03-03", minCount: 1, minCommitSeq: receipt.CommitSeq);
@@ -144,19 +142,19 @@ public sealed class GrpcRatesTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Health_check_is_serving_for_the_server_and_both_services()
     {
-        foreach (var service in new[] { string.Empty, IngestMethods.ServiceName, PriceMethods.ServiceName })
+        foreach (var service in new[] { string.Empty, IngestService.Descriptor.FullName, PriceService.Descriptor.FullName })
         {
             var status = HealthCheckResponse.Types.ServingStatus.Unknown;
             for (var i = 0; i < 100 && status != HealthCheckResponse.Types.ServingStatus.Serving; i++)
             {
-                status = (await _channel.AsyncUnaryCall(HealthMethods.Check, new HealthCheckRequest { Service = service })).Status;
+                status = (await new Health.HealthClient(_channel).CheckAsync(new HealthCheckRequest { Service = service })).Status;
                 await Task.Delay(status == HealthCheckResponse.Types.ServingStatus.Serving ? 0 : 100);
             }
 
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status);
         }
 
-        var unknown = await Assert.ThrowsAsync<RpcException>(() => _channel.AsyncUnaryCall(HealthMethods.Check, new HealthCheckRequest { Service = "nope" }).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(_channel).CheckAsync(new HealthCheckRequest { Service = "nope" }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
     }
 
@@ -166,7 +164,7 @@ public sealed class GrpcRatesTests(PostgresFixture postgres) : IAsyncLifetime
         using var h2c = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
         var restOnGrpcPort = await h2c.GetAsync(new Uri(_silo.GrpcAddress, "/health/ready"));
         using var grpcOnRestPort = GrpcChannel.ForAddress(_silo.Http.BaseAddress!);
-        var e = await Assert.ThrowsAsync<RpcException>(() => grpcOnRestPort.AsyncUnaryCall(HealthMethods.Check, new HealthCheckRequest()).ResponseAsync);
+        var e = await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(grpcOnRestPort).CheckAsync(new HealthCheckRequest()).ResponseAsync);
 
         Assert.Equal(HttpStatusCode.NotFound, restOnGrpcPort.StatusCode);
         Assert.NotEqual(StatusCode.OK, e.StatusCode);

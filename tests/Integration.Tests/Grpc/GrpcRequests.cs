@@ -1,11 +1,10 @@
-using PriceIngest.Contracts;
 using PriceIngest.Contracts.V1;
-using PriceIngest.Grpc.Client;
-using PriceIngest.Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Core;
 
 namespace PriceIngest.Integration.Tests.Grpc;
 
-/// <summary>Builds public-contract messages and drives uploads with our client (src/Grpc).</summary>
+/// <summary>Builds public-contract messages and drives uploads with Grpc.Net.Client.</summary>
 public static class GrpcRequests
 {
     public static PriceItem Item(string origin, string destination, string day, long price) =>
@@ -36,7 +35,7 @@ public static class GrpcRequests
     /// </summary>
     public static async Task<BatchReceipt> UploadAsync(GrpcChannel channel, string batchId, IEnumerable<PriceItem[]> messages, CallOptions options = default)
     {
-        using var call = channel.AsyncClientStreamingCall(IngestMethods.UploadBatch, options);
+        using var call = new IngestService.IngestServiceClient(channel).UploadBatch(options);
         try
         {
             await call.RequestStream.WriteAsync(Header(batchId));
@@ -63,7 +62,7 @@ public static class GrpcRequests
     {
         try
         {
-            return await channel.AsyncUnaryCall(IngestMethods.GetBatch, new GetBatchRequest { BatchId = batchId });
+            return await new IngestService.IngestServiceClient(channel).GetBatchAsync(new GetBatchRequest { BatchId = batchId });
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {

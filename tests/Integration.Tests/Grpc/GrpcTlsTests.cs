@@ -1,9 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using PriceIngest.Contracts;
 using PriceIngest.Contracts.V1;
-using PriceIngest.Grpc.Client;
+using Grpc.Net.Client;
 using PriceIngest.Integration.Tests.Infrastructure;
 using PriceIngest.Integration.Tests.Support;
 
@@ -45,12 +44,13 @@ public sealed class GrpcTlsTests(PostgresFixture postgres) : IAsyncLifetime
         var thumbprint = _certificate.Thumbprint;
         using var channel = GrpcChannel.ForAddress(_silo.GrpcAddress, new GrpcChannelOptions
         {
-            ConfigureHandler = handler => handler.SslOptions.RemoteCertificateValidationCallback =
-                (_, certificate, _, _) => certificate is X509Certificate2 presented && presented.Thumbprint == thumbprint,
+            HttpHandler = new SocketsHttpHandler
+            {
+                SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 presented && presented.Thumbprint == thumbprint },
+            },
         });
 
-        var reply = await channel.AsyncUnaryCall(PriceMethods.GetRates,
-            new RatesRequest { Origin = "asia", Destination = "europe", DateFrom = "2016-01-01", DateTo = "2016-01-02" });
+        var reply = await new PriceService.PriceServiceClient(channel).GetRatesAsync(new RatesRequest { Origin = "asia", Destination = "europe", DateFrom = "2016-01-01", DateTo = "2016-01-02" });
 
         Assert.Equal("https", _silo.GrpcAddress.Scheme);
         Assert.Equal(["2016-01-01", "2016-01-02"], reply.Days.Select(d => d.Day));

@@ -1,8 +1,7 @@
 using Google.Protobuf;
-using PriceIngest.Contracts;
 using PriceIngest.Contracts.V1;
-using PriceIngest.Grpc.Client;
-using PriceIngest.Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Core;
 using PriceIngest.Integration.Tests.Infrastructure;
 using PriceIngest.Integration.Tests.Support;
 using static PriceIngest.Integration.Tests.Grpc.GrpcRequests;
@@ -18,9 +17,9 @@ namespace PriceIngest.Integration.Tests.Grpc;
 public sealed class GrpcUploadEncodingTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly Method<byte[], BatchReceipt> RawUpload = new(
-        MethodType.ClientStreaming, IngestMethods.ServiceName, "UploadBatch",
-        new Marshaller<byte[]>(bytes => bytes.Length, (bytes, destination) => bytes.CopyTo(destination), payload => System.Buffers.BuffersExtensions.ToArray(payload)),
-        IngestMethods.UploadBatch.ResponseMarshaller);
+        MethodType.ClientStreaming, IngestService.Descriptor.FullName, "UploadBatch",
+        Marshallers.Create(bytes => bytes, bytes => bytes),
+        Marshallers.Create(receipt => receipt.ToByteArray(), BatchReceipt.Parser.ParseFrom));
 
     private SiloInstance _silo = null!;
     private GrpcChannel _channel = null!;
@@ -86,7 +85,7 @@ public sealed class GrpcUploadEncodingTests(PostgresFixture postgres) : IAsyncLi
 
     private async Task<BatchReceipt> UploadRawAsync(string batchId, params byte[][] itemMessages)
     {
-        using var call = _channel.AsyncClientStreamingCall(RawUpload, new CallOptions { Deadline = DateTime.UtcNow.AddSeconds(30) });
+        using var call = _channel.CreateCallInvoker().AsyncClientStreamingCall(RawUpload, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)));
         try
         {
             await call.RequestStream.WriteAsync(Header(batchId).ToByteArray());

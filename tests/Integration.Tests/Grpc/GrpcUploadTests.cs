@@ -1,7 +1,6 @@
-using PriceIngest.Contracts;
 using PriceIngest.Contracts.V1;
-using PriceIngest.Grpc.Client;
-using PriceIngest.Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Core;
 using PriceIngest.Integration.Tests.Infrastructure;
 using PriceIngest.Integration.Tests.Support;
 using static PriceIngest.Integration.Tests.Grpc.GrpcRequests;
@@ -87,7 +86,7 @@ public sealed class GrpcUploadTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Declared_item_count_that_does_not_match_rejects_the_batch()
     {
-        using var call = _channel.AsyncClientStreamingCall(IngestMethods.UploadBatch);
+        using var call = new IngestService.IngestServiceClient(_channel).UploadBatch();
         await call.RequestStream.WriteAsync(Header("g-declared", declaredItems: 3));
         await call.RequestStream.WriteAsync(Items(Item("CNSGH", "NLRTM", "2016-01-01", 1)));
         await call.RequestStream.CompleteAsync();
@@ -101,7 +100,7 @@ public sealed class GrpcUploadTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Concurrent_duplicate_is_already_exists_and_the_first_upload_still_commits()
     {
-        using var first = _channel.AsyncClientStreamingCall(IngestMethods.UploadBatch);
+        using var first = new IngestService.IngestServiceClient(_channel).UploadBatch();
         await first.RequestStream.WriteAsync(Header("g-busy"));
         await first.RequestStream.WriteAsync(Items(Item("CNSGH", "NLRTM", "2016-01-01", 1), Item("CNSGH", "NLRTM", "2016-01-02", 2)));
         await WaitForStatusAsync(_channel, "g-busy", BatchStatus.Receiving);
@@ -145,7 +144,7 @@ public sealed class GrpcUploadTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task Cancelling_mid_stream_writes_nothing_and_frees_the_id()
     {
         using var cancel = new CancellationTokenSource();
-        var call = _channel.AsyncClientStreamingCall(IngestMethods.UploadBatch, new CallOptions { CancellationToken = cancel.Token });
+        var call = new IngestService.IngestServiceClient(_channel).UploadBatch(new CallOptions(cancellationToken: cancel.Token));
         await call.RequestStream.WriteAsync(Header("g-cancel"));
         await call.RequestStream.WriteAsync(Items([.. Enumerable.Range(0, 50).Select(i => Item("CNSGH", "NLRTM", "2016-01-01", i + 1))]));
         await WaitForStatusAsync(_channel, "g-cancel", BatchStatus.Receiving);
@@ -165,7 +164,7 @@ public sealed class GrpcUploadTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Deadline_mid_stream_is_deadline_exceeded_and_writes_nothing()
     {
-        using var call = _channel.AsyncClientStreamingCall(IngestMethods.UploadBatch, new CallOptions { Deadline = DateTime.UtcNow.AddSeconds(1) });
+        using var call = new IngestService.IngestServiceClient(_channel).UploadBatch(new CallOptions(deadline: DateTime.UtcNow.AddSeconds(1)));
         await call.RequestStream.WriteAsync(Header("g-deadline"));
         await call.RequestStream.WriteAsync(Items(Item("CNSGH", "NLRTM", "2016-01-01", 1)));
 
@@ -183,7 +182,7 @@ public sealed class GrpcUploadTests(PostgresFixture postgres) : IAsyncLifetime
     [InlineData("bad-id")]
     public async Task Header_problems_are_invalid_argument_and_write_nothing(string problem)
     {
-        using var call = _channel.AsyncClientStreamingCall(IngestMethods.UploadBatch);
+        using var call = new IngestService.IngestServiceClient(_channel).UploadBatch();
         switch (problem)
         {
             case "items-first":

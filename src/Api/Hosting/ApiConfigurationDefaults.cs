@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace PriceIngest.Api.Hosting;
+
+/// <summary>
+/// Defaults of the public API hosts (silo and gateway), as the lowest-priority configuration source
+/// so that appsettings, environment variables and the command line override them.
+/// </summary>
+public static class ApiConfigurationDefaults
+{
+    private static readonly Dictionary<string, string?> Defaults = new(StringComparer.Ordinal)
+    {
+        // Grpc.AspNetCore logs every non-OK status, and a client that resets its stream, at
+        // information level with the exception's stack trace. Those are per-request outcomes: the
+        // API logs them itself (events 3102-3105), so only the library's warnings and errors stay.
+        ["Logging:LogLevel:Grpc.AspNetCore.Server.ServerCallHandler"] = "Warning",
+    };
+
+    public static void AddPublicApiDefaults(this IConfigurationBuilder configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+    }
+}
