@@ -1,4 +1,6 @@
 using Grpc.AspNetCore.Server;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +41,18 @@ public static class GrpcApi
         // Health from the ASP.NET health checks tagged "ready" (as GET /health/ready), published in
         // the background every HealthPollInterval, so that Check never waits on the database and
         // Watch hears of each change.
+        // NOT_SERVING (not NOT_FOUND) until the first report. Set as the service is created, before
+        // the publisher can run: set later (by a hosted service) it could overwrite a first SERVING.
+        services.AddSingleton(_ =>
+        {
+            var health = new HealthServiceImpl();
+            foreach (var name in HealthServiceNames)
+            {
+                health.SetStatus(name, HealthCheckResponse.Types.ServingStatus.NotServing);
+            }
+
+            return health;
+        });
         services.AddGrpcHealthChecks(health =>
         {
             health.UseHealthChecksCache = true;

@@ -6,9 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace PriceIngest.Api.Grpc;
 
 /// <summary>
-/// The health service's statuses outside the published checks: NOT_SERVING (rather than NOT_FOUND)
-/// from start-up until the first readiness report, and NOT_SERVING at once when the host starts
-/// stopping (the "running" check then keeps it so in later reports).
+/// NOT_SERVING at once when the host starts stopping, without waiting for the next readiness
+/// report (the "running" check then keeps it so in later reports).
 /// </summary>
 internal sealed class GrpcHealthStatuses(HealthServiceImpl health, IHostApplicationLifetime lifetime, ILogger<GrpcHealthStatuses> logger) : IHostedService
 {
@@ -16,7 +15,6 @@ internal sealed class GrpcHealthStatuses(HealthServiceImpl health, IHostApplicat
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        SetAll(HealthCheckResponse.Types.ServingStatus.NotServing);
         _stopping = lifetime.ApplicationStopping.Register(() =>
         {
             SetAll(HealthCheckResponse.Types.ServingStatus.NotServing);
