@@ -7,7 +7,7 @@ namespace PriceIngest.EmbeddedPostgres;
 /// Picks a currently free TCP port on 127.0.0.1. Another process may take it before the server binds
 /// it; the launcher detects that and tries another one.
 /// </summary>
-internal static class FreePort
+public static class FreePort
 {
     public static int Pick()
     {

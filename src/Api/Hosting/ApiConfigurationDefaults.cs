@@ -15,6 +15,10 @@ public static class ApiConfigurationDefaults
         // information level with the exception's stack trace. Those are per-request outcomes: the
         // API logs them itself (events 3102-3105), so only the library's warnings and errors stay.
         ["Logging:LogLevel:Grpc.AspNetCore.Server.ServerCallHandler"] = "Warning",
+
+        // Orleans narrates its start-up and every membership step at information level (dozens
+        // of lines per silo); its warnings and errors are what an operator needs.
+        ["Logging:LogLevel:Orleans"] = "Warning",
     };
 
     public static void AddPublicApiDefaults(this IConfigurationBuilder configuration)

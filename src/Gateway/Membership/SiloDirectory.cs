@@ -30,7 +30,7 @@ internal sealed partial class SiloDirectory(
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var live = await table.ReadLiveAsync(options.Value.DeadAfter, cancellationToken);
-        var view = new SiloView(live.Where(s => s.Status == SiloStatus.Active).ToImmutableArray(), live);
+        var view = new SiloView(live.Where(s => s.Status == PriceIngest.Grains.Membership.SiloStatus.Active).ToImmutableArray(), live);
         if (!view.SameAs(_view))
         {
             _view = view;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans;
 
 namespace PriceIngest.Grains.Batches;
 
@@ -7,6 +8,9 @@ namespace PriceIngest.Grains.Batches;
 /// holds the first invalid items (capped) and <see cref="InvalidItems"/> their total count.
 /// Aborted: <see cref="Reason"/> says why nothing was written (the id may be sent again).
 /// </summary>
+[GenerateSerializer]
+[Alias("priceingest.BatchOutcome")]
+[Immutable]
 public sealed record BatchOutcome(
     string BatchId,
     BatchState State,

@@ -1,4 +1,4 @@
-using PriceIngest.Runtime;
+using Orleans;
 
 namespace PriceIngest.Grains.Batches;
 
@@ -7,6 +7,7 @@ namespace PriceIngest.Grains.Batches;
 /// Between turns another caller can ask about the id, so a concurrent duplicate is refused
 /// instead of queued. Keyed by the batch id.
 /// </summary>
+[Alias("priceingest.IBatchGrain")]
 public interface IBatchGrain : IGrainWithStringKey
 {
     /// <summary>Opens the upload, or returns the existing committed outcome. Throws <see cref="BatchInProgressException"/>.</summary>

@@ -1,19 +1,23 @@
-using PriceIngest.Runtime;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace PriceIngest.Grains.Lanes;
 
 /// <summary>
 /// The cache of one lane (origin port to destination port), keyed by <see cref="LaneKey"/>.
-/// Loaded from PostgreSQL on activation; kept current by commit deltas.
+/// Loaded from PostgreSQL on activation; kept current by its silo's commit feed.
 /// </summary>
+[Alias("priceingest.IPriceGrain")]
 public interface IPriceGrain : IGrainWithIntegerKey
 {
-    /// <summary>Adds the per-day sums and counts for the days in [from, to] into the caller's accumulators.</summary>
-    Task<LaneDays> GetDaysAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
-
-    /// <summary>Applies one commit's additions to this lane; ignored when the load already saw that commit.</summary>
-    Task ApplyAsync(LaneDelta delta);
-
-    /// <summary>Reads the lane again from PostgreSQL (when a commit's own rows can no longer be told apart).</summary>
-    Task ReloadAsync();
+    /// <summary>
+    /// The lane's per-day sums and counts for the days in [from, to], once its silo has applied
+    /// commit <paramref name="minCommitSeq"/> (0: as they are). Throws <see cref="Services.CommitNotVisibleException"/>.
+    /// </summary>
+    /// <remarks>
+    /// Interleaved with the grain's other work: the wait for a commit is the silo's commit feed,
+    /// which never needs the grain, and what is read after it is an immutable snapshot.
+    /// </remarks>
+    [AlwaysInterleave]
+    Task<LaneDays> GetDaysAsync(DateOnly from, DateOnly to, long minCommitSeq, CancellationToken cancellationToken);
 }

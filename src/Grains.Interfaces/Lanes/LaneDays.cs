@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans;
 
 namespace PriceIngest.Grains.Lanes;
 
@@ -6,4 +7,7 @@ namespace PriceIngest.Grains.Lanes;
 /// Per-day price sums and counts of one lane (or a merge of lanes) for the days
 /// <c>From .. From + Sums.Length - 1</c>. A day without prices has count 0.
 /// </summary>
+[GenerateSerializer]
+[Alias("priceingest.LaneDays")]
+[Immutable]
 public sealed record LaneDays(DateOnly From, ImmutableArray<long> Sums, ImmutableArray<int> Counts, long AppliedSeq);

@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace PriceIngest.Grains.Services;
 
 /// <summary>
@@ -5,4 +7,6 @@ namespace PriceIngest.Grains.Services;
 /// ports and those of every region below it). Days with fewer than <see cref="MinCount"/> prices
 /// have no average. <see cref="MinCommitSeq"/> asks for read-your-writes.
 /// </summary>
+[GenerateSerializer]
+[Alias("priceingest.RatesQuery")]
 public sealed record RatesQuery(string Origin, string Destination, DateOnly From, DateOnly To, int MinCount = 3, long? MinCommitSeq = null);

@@ -2,11 +2,14 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans;
+using Orleans.Placement;
+using Orleans.Runtime;
 using PriceIngest.Grains.Coherence;
 using PriceIngest.Grains.Compaction;
 using PriceIngest.Grains.ReferenceData;
+using PriceIngest.Grains.Services;
 using PriceIngest.Grains.Storage;
-using PriceIngest.Runtime;
 
 namespace PriceIngest.Grains.Batches;
 
@@ -15,8 +18,14 @@ namespace PriceIngest.Grains.Batches;
 /// streams in; the first invalid item stops staging (the batch is lost anyway) but every item is
 /// still checked so the rejection can count them all.
 /// </summary>
-// Idle means no chunk arrived for this long: an upload stalled that long is aborted.
-[GrainIdleAge(600)]
+/// <remarks>
+/// Placed on the silo that receives the upload (its chunks then never cross silos) and never moved
+/// by the rebalancer: moving it would abort the upload. Idle means no chunk arrived for the
+/// collection age: an upload stalled that long is aborted.
+/// </remarks>
+[PreferLocalPlacement]
+[Immovable]
+[CollectionAgeLimit(Minutes = 10)]
 internal sealed partial class BatchGrain(
     NpgsqlDataSource dataSource,
     UploadConnections uploads,
@@ -31,12 +40,23 @@ internal sealed partial class BatchGrain(
     private Upload? _upload;
     private BatchOutcome? _committed;
 
-    private string BatchId => GetPrimaryKeyString();
-
-    /// <summary>An open upload is never evicted for capacity; it still expires after the idle age (a stalled client).</summary>
-    protected override bool KeepActive => _upload is not null;
+    private string BatchId => this.GetPrimaryKeyString();
 
     public async Task<BatchStart> StartAsync(BatchHeader header, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await OpenAsync(header, cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            // Database errors become a type every caller (also on another silo) understands.
+            LogDatabaseFailed(logger, BatchId, e);
+            throw new ServiceUnavailableException($"the database is unreachable; batch '{BatchId}' was not started");
+        }
+    }
+
+    private async Task<BatchStart> OpenAsync(BatchHeader header, CancellationToken cancellationToken)
     {
         if (_upload is not null)
         {
@@ -190,6 +210,13 @@ internal sealed partial class BatchGrain(
         {
             await RecordAbortAsync(upload, $"the commit failed: {Describe(e)}; nothing was written");
             metrics.Finished(BatchState.Aborted, upload.Items);
+            if (e is NpgsqlException)
+            {
+                LogDatabaseFailed(logger, BatchId, e);
+                throw new ServiceUnavailableException(
+                    $"the database failed while batch '{BatchId}' was uploading; nothing was written, retry with the same id");
+            }
+
             throw;
         }
         finally
@@ -333,6 +360,9 @@ internal sealed partial class BatchGrain(
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Batch {BatchId} aborted: {Reason}")]
     private static partial void LogAborted(ILogger logger, string batchId, string reason);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Batch {BatchId}: the database failed")]
+    private static partial void LogDatabaseFailed(ILogger logger, string batchId, Exception exception);
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Batch {BatchId} aborted, but the abort could not be recorded")]
     private static partial void LogAbortNotRecorded(ILogger logger, string batchId, Exception exception);

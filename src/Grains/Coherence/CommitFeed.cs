@@ -8,7 +8,6 @@ using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Lanes;
 using PriceIngest.Grains.ReferenceData;
 using PriceIngest.Grains.Storage;
-using PriceIngest.Runtime;
 
 namespace PriceIngest.Grains.Coherence;
 
@@ -19,11 +18,11 @@ namespace PriceIngest.Grains.Coherence;
 /// is the highest sequence such that every commit up to it is reflected in every active lane and in
 /// the <see cref="LaneDirectory"/> (which lanes hold prices).
 /// </summary>
-public sealed partial class CommitFeed(
+internal sealed partial class CommitFeed(
     NpgsqlDataSource dataSource,
     ReferenceDataCache reference,
-    IGrainFactory grains,
-    IGrainRuntime runtime,
+    LaneSnapshots active,
+    LaneLoader loader,
     LaneDirectory directory,
     IOptions<CommitFeedOptions> options,
     ILogger<CommitFeed> logger) : BackgroundService
@@ -70,6 +69,10 @@ public sealed partial class CommitFeed(
             LogLocalApplyLate(logger, commitSeq);
         }
     }
+
+    /// <summary>True once commit <paramref name="commitSeq"/> is applied here; false after <see cref="CommitFeedOptions.MaxWait"/>.</summary>
+    public Task<bool> WaitForAsync(long commitSeq, CancellationToken cancellationToken) =>
+        WaitForAsync(commitSeq, options.Value.MaxWait, cancellationToken);
 
     /// <summary>True once commit <paramref name="commitSeq"/> is applied here; false after <paramref name="timeout"/>.</summary>
     public async Task<bool> WaitForAsync(long commitSeq, TimeSpan timeout, CancellationToken cancellationToken)
@@ -175,11 +178,11 @@ public sealed partial class CommitFeed(
             if (rows is not null)
             {
                 AddLanes(rows);
-                await ApplyAsync(FromRows(seq, rows));
+                Apply(FromRows(seq, rows));
             }
             else if (await FromSegmentAsync(seq, segment, cancellationToken) is { } deltas)
             {
-                await ApplyAsync(deltas);
+                Apply(deltas);
             }
             else
             {
@@ -187,7 +190,7 @@ public sealed partial class CommitFeed(
 
                 // Which lanes the merged segment gave prices is lost with it: read them all again.
                 await directory.LoadAsync(cancellationToken);
-                await Task.WhenAll(runtime.ActiveKeys<IPriceGrain>().Select(lane => grains.GetGrain<IPriceGrain>(lane).ReloadAsync()));
+                await active.ReloadAllAsync(loader);
             }
 
             // Only now: the directory and the lanes above hold this commit before readers may ask for it.
@@ -206,8 +209,13 @@ public sealed partial class CommitFeed(
         }
     }
 
-    private Task ApplyAsync(List<(int Lane, LaneDelta Delta)> deltas) =>
-        Task.WhenAll(deltas.Select(d => grains.GetGrain<IPriceGrain>(d.Lane).ApplyAsync(d.Delta)));
+    private void Apply(List<(int Lane, LaneDelta Delta)> deltas)
+    {
+        foreach (var (lane, delta) in deltas)
+        {
+            active.Apply(lane, delta);
+        }
+    }
 
     private List<(int Lane, LaneDelta Delta)> FromRows(long seq, StagedRows rows)
     {
@@ -217,7 +225,7 @@ public sealed partial class CommitFeed(
         {
             var lane = StagedRows.LaneOf(keys[start]);
             var end = rows.RangeOf(lane).End;
-            if (runtime.IsActive<IPriceGrain>(lane))
+            if (active.IsActive(lane))
             {
                 var days = ImmutableArray.CreateBuilder<DayTotal>();
                 for (var i = start; i < end; i++)
@@ -277,7 +285,7 @@ public sealed partial class CommitFeed(
         {
             var lane = reader.GetInt32(0);
             directory.Add(lane);
-            if (!runtime.IsActive<IPriceGrain>(lane))
+            if (!active.IsActive(lane))
             {
                 continue;
             }

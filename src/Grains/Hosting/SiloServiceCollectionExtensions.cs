@@ -9,15 +9,14 @@ using PriceIngest.Grains.Rates;
 using PriceIngest.Grains.ReferenceData;
 using PriceIngest.Grains.Services;
 using PriceIngest.Grains.Storage;
-using PriceIngest.Runtime;
 
 namespace PriceIngest.Grains.Hosting;
 
 public static class SiloServiceCollectionExtensions
 {
     /// <summary>
-    /// Everything a silo runs: storage (migrations, reference data), the grain runtime with the
-    /// batch and lane grains, the commit feed, and the local read and write services.
+    /// Everything a silo runs: storage (migrations, reference data), what the batch and lane
+    /// grains use, the commit feed, and the local read and write services.
     /// Hosted services start in registration order: storage first.
     /// </summary>
     public static IServiceCollection AddPriceIngestSilo(this IServiceCollection services, IConfiguration configuration, string connectionString)
@@ -29,10 +28,6 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(sp => UploadConnections.Create(
             connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.MaxConcurrentUploads));
         services.AddSingleton<IngestMetrics>();
-
-        services.AddGrainRuntime(options => configuration.GetSection(GrainRuntimeOptions.SectionName).Bind(options));
-        services.AddGrain<IBatchGrain, BatchGrain>();
-        services.AddGrain<IPriceGrain, PriceGrain>();
 
         services.AddSingleton<LaneDirectory>();
         services.AddSingleton<LaneSnapshots>();

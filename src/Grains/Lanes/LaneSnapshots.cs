@@ -4,31 +4,42 @@ using System.Diagnostics.CodeAnalysis;
 namespace PriceIngest.Grains.Lanes;
 
 /// <summary>
-/// The state of every active lane as its <see cref="PriceGrain"/> last left it, readable without a
-/// grain call: a warm region answer adds up a few hundred lanes, and a call per lane was most of its
-/// time. A lane's grain publishes after its load and after every delta (new arrays each time: a
-/// published state is never changed), and withdraws before it deactivates.
+/// The lanes active on this silo, and the state each <see cref="PriceGrain"/> last published,
+/// readable without a grain call: a warm region answer adds up a few hundred lanes, and a call per
+/// lane was most of its time. A lane registers as it activates (before its load), publishes after
+/// its load and after every delta (new arrays each time: a published state is never changed), and
+/// withdraws before it deactivates. The commit feed applies deltas to the lanes registered here.
 /// </summary>
 /// <remarks>
 /// Why a published state is never behind a reader that waited for commit N: the commit feed moves
-/// its watermark to N only after every active lane applied N (and published); a lane activated later
-/// loaded a database snapshot that already holds N; and a lane stays active, so it gets every later
-/// delta, until after its grain withdrew its state. A lane with nothing published is read through
-/// its grain, as before.
+/// its watermark to N only after every registered lane applied N (and published); a lane that
+/// registered later loaded a database snapshot taken after it registered, which holds N; and a
+/// lane stays registered, so it gets every later delta, until its grain withdraws. A lane with
+/// nothing published (loading, or not active here) is read through its grain.
 /// </remarks>
 public sealed class LaneSnapshots
 {
     private readonly ConcurrentDictionary<int, LanePublication> _lanes = new();
+    private long _activations;
 
-    /// <summary>Number of lanes published.</summary>
+    /// <summary>Number of lanes active on this silo.</summary>
     public int Count => _lanes.Count;
 
-    /// <summary>The lane's published days, if it is active; counts as a use of the lane (it stays cached).</summary>
+    /// <summary>How many lane activations this silo has had (each one loads its lane from PostgreSQL).</summary>
+    public long Activations => Interlocked.Read(ref _activations);
+
+    /// <summary>The lanes active on this silo (a moment's copy).</summary>
+    public IReadOnlyCollection<int> ActiveLanes => [.. _lanes.Keys];
+
+    /// <summary>True while the lane's grain is active on this silo (loading or loaded).</summary>
+    public bool IsActive(int lane) => _lanes.ContainsKey(lane);
+
+    /// <summary>The lane's published days, if it is active and loaded here; counts as a use of the lane (it stays cached).</summary>
     public bool TryGet(int lane, [NotNullWhen(true)] out LaneDays? days)
     {
-        if (_lanes.TryGetValue(lane, out var publication))
+        if (_lanes.TryGetValue(lane, out var publication) && publication.Read() is { } read)
         {
-            days = publication.Read();
+            days = read;
             return true;
         }
 
@@ -36,38 +47,40 @@ public sealed class LaneSnapshots
         return false;
     }
 
-    internal void Publish(int lane, LanePublication publication) => _lanes[lane] = publication;
+    /// <summary>A lane activates here: registered before its load, so the commit feed sends it every later commit.</summary>
+    internal LanePublication Register(int lane)
+    {
+        var publication = new LanePublication();
+        _lanes[lane] = publication;
+        Interlocked.Increment(ref _activations);
+        return publication;
+    }
+
+    /// <summary>Applies one commit's delta to the lane if it is active here (the commit feed, in commit order).</summary>
+    internal void Apply(int lane, LaneDelta delta)
+    {
+        if (_lanes.TryGetValue(lane, out var publication))
+        {
+            publication.Apply(delta);
+        }
+    }
+
+    /// <summary>Reads every active lane again from PostgreSQL (when a commit's own rows can no longer be told apart).</summary>
+    internal Task ReloadAllAsync(LaneLoader loader) =>
+        Task.WhenAll(_lanes.ToArray().Select(async lane =>
+        {
+            lane.Value.BeginLoad();
+            try
+            {
+                lane.Value.EndLoad(await loader.LoadAsync(lane.Key));
+            }
+            catch
+            {
+                lane.Value.AbandonLoad();
+                throw;
+            }
+        }));
 
     /// <summary>Withdraws exactly <paramref name="publication"/>: a later activation's is left alone.</summary>
     internal void Withdraw(int lane, LanePublication publication) => _lanes.TryRemove(KeyValuePair.Create(lane, publication));
-}
-
-/// <summary>One activation's published lane state, and when readers last used it.</summary>
-internal sealed class LanePublication(LaneDays days)
-{
-    // Readers record their use at most this often: a shared write per read would contend.
-    private const long ReadResolutionMs = 1_000;
-
-    private LaneDays _days = days;
-    private long _lastRead = Environment.TickCount64;
-
-    public LaneDays Days
-    {
-        get => Volatile.Read(ref _days);
-        set => Volatile.Write(ref _days, value);
-    }
-
-    /// <summary>When readers last read it (Environment.TickCount64 time, to a second).</summary>
-    public long LastRead => Volatile.Read(ref _lastRead);
-
-    public LaneDays Read()
-    {
-        var now = Environment.TickCount64;
-        if (now - Volatile.Read(ref _lastRead) > ReadResolutionMs)
-        {
-            Volatile.Write(ref _lastRead, now);
-        }
-
-        return Days;
-    }
 }

@@ -1,35 +1,59 @@
-using System.Collections.Immutable;
-using System.Runtime.InteropServices;
-using PriceIngest.Runtime;
+using Orleans;
+using Orleans.Placement;
+using Orleans.Runtime;
+using PriceIngest.Grains.Coherence;
+using PriceIngest.Grains.Services;
 
 namespace PriceIngest.Grains.Lanes;
 
 /// <summary>
-/// One lane's per-day sums and counts, dense by day, in memory. Commit deltas arrive in commit
-/// order (from <see cref="Coherence.CommitFeed"/>); a delta the load already included is skipped.
-/// The state is published in <see cref="LaneSnapshots"/> after the load and after every delta, so
-/// warm reads need no call; a published state is never changed (a delta builds new arrays), so a
-/// reader still summing it never sees half a delta. Withdrawn before the grain deactivates.
+/// One lane's per-day sums and counts, dense by day, in memory: the unit of caching. Its activation
+/// registers the lane in this silo's <see cref="LaneSnapshots"/>, loads it from PostgreSQL, and
+/// withdraws it before it deactivates; in between this silo's <see cref="CommitFeed"/> applies
+/// every commit to it in commit order, and warm reads on this silo take the published state
+/// without a call. Calls come from cold reads and from other silos.
 /// </summary>
-[GrainIdleAge(900)]
-internal sealed class PriceGrain(LaneLoader loader, LaneSnapshots snapshots) : Grain, IPriceGrain
+/// <remarks>
+/// Placed on the silo that first reads it (that silo's lookups then sum it without a call);
+/// Orleans's activation rebalancer may move it later, which loads it again on the new silo.
+/// </remarks>
+[PreferLocalPlacement]
+[CollectionAgeLimit(Minutes = IdleMinutes)]
+internal sealed class PriceGrain(LaneLoader loader, LaneSnapshots snapshots, CommitFeed commits) : Grain, IPriceGrain
 {
-    private static readonly LaneDays NoDays = new(default, [], [], 0);
+    private const int IdleMinutes = 15;
+    private static readonly TimeSpan IdleAge = TimeSpan.FromMinutes(IdleMinutes);
 
-    // The whole lane: From is its first day with a price (meaningless while it has none).
-    private LaneDays _state = NoDays;
+    // Reads of the published state are not calls, so Orleans cannot see them: this often the grain
+    // looks at when readers last used it and, if they did since the last look, stays another idle age.
+    private static readonly TimeSpan ReadCheckPeriod = TimeSpan.FromMinutes(5);
+
     private LanePublication? _published;
 
-    private int Lane => (int)GetPrimaryKeyLong();
+    private int Lane => (int)this.GetPrimaryKeyLong();
 
-    /// <summary>Readers of the published state use the lane without calling it: they keep it cached.</summary>
-    protected override long LastUseOutsideCalls => _published?.LastRead ?? long.MinValue;
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Registered before the load reads its snapshot: from now on the commit feed applies every
+        // commit it sees to this lane, and the ones the snapshot already holds are skipped by sequence.
+        var published = snapshots.Register(Lane);
+        _published = published;
+        try
+        {
+            published.EndLoad(await loader.LoadAsync(Lane).WaitAsync(cancellationToken));
+        }
+        catch
+        {
+            snapshots.Withdraw(Lane, published);
+            throw;
+        }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+        this.RegisterGrainTimer(KeepIfRead, new GrainTimerCreationOptions(ReadCheckPeriod, ReadCheckPeriod) { KeepAlive = false });
+    }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Before the runtime lets the lane go: from then on the commit feed stops sending it deltas.
+        // Before Orleans lets the lane go: from then on the commit feed stops applying commits to it.
         if (_published is { } published)
         {
             snapshots.Withdraw(Lane, published);
@@ -38,90 +62,23 @@ internal sealed class PriceGrain(LaneLoader loader, LaneSnapshots snapshots) : G
         return Task.CompletedTask;
     }
 
-    public Task ReloadAsync() => LoadAsync(CancellationToken.None);
-
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    public async Task<LaneDays> GetDaysAsync(DateOnly from, DateOnly to, long minCommitSeq, CancellationToken cancellationToken)
     {
-        var loaded = await loader.LoadAsync(Lane).WaitAsync(cancellationToken);
-        Publish(new LaneDays(
-            DateOnly.FromDayNumber(loaded.FirstDayNumber),
-            ImmutableCollectionsMarshal.AsImmutableArray(loaded.Sums),
-            ImmutableCollectionsMarshal.AsImmutableArray(loaded.Counts),
-            loaded.Seq));
+        if (minCommitSeq > 0 && !await commits.WaitForAsync(minCommitSeq, cancellationToken))
+        {
+            throw new CommitNotVisibleException(minCommitSeq);
+        }
+
+        return LanePublication.Slice(_published!.Days!, from, to);
     }
 
-    private void Publish(LaneDays state)
+    private Task KeepIfRead()
     {
-        _state = state;
-        if (_published is null)
+        if (Environment.TickCount64 - _published!.LastRead < ReadCheckPeriod.TotalMilliseconds)
         {
-            _published = new LanePublication(state);
-            snapshots.Publish(Lane, _published);
-        }
-        else
-        {
-            _published.Days = state;
-        }
-    }
-
-    public Task<LaneDays> GetDaysAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
-    {
-        var state = _state;
-        var firstDay = state.From.DayNumber;
-        var start = Math.Max(from.DayNumber, firstDay);
-        var end = Math.Min(to.DayNumber, firstDay + state.Sums.Length - 1);
-        if (state.Sums.IsEmpty || start > end)
-        {
-            return Task.FromResult(NoDays with { AppliedSeq = state.AppliedSeq });
+            DelayDeactivation(IdleAge);
         }
 
-        var length = end - start + 1;
-        if (length == state.Sums.Length)
-        {
-            return Task.FromResult(state);
-        }
-
-        var offset = start - firstDay;
-        return Task.FromResult(new LaneDays(
-            DateOnly.FromDayNumber(start),
-            ImmutableCollectionsMarshal.AsImmutableArray(state.Sums.AsSpan().Slice(offset, length).ToArray()),
-            ImmutableCollectionsMarshal.AsImmutableArray(state.Counts.AsSpan().Slice(offset, length).ToArray()),
-            state.AppliedSeq));
-    }
-
-    public Task ApplyAsync(LaneDelta delta)
-    {
-        var state = _state;
-        if (delta.CommitSeq <= state.AppliedSeq || delta.Days.IsDefaultOrEmpty)
-        {
-            return Task.CompletedTask;
-        }
-
-        // New arrays, wide enough for the delta's days (which are sorted): the current ones are published.
-        var firstDay = state.From.DayNumber;
-        var first = delta.Days[0].DayNumber;
-        var last = delta.Days[^1].DayNumber;
-        var newFirst = state.Sums.IsEmpty ? first : Math.Min(first, firstDay);
-        var newLast = state.Sums.IsEmpty ? last : Math.Max(last, firstDay + state.Sums.Length - 1);
-        var sums = new long[newLast - newFirst + 1];
-        var counts = new int[sums.Length];
-        if (!state.Sums.IsEmpty)
-        {
-            state.Sums.CopyTo(sums, firstDay - newFirst);
-            state.Counts.CopyTo(counts, firstDay - newFirst);
-        }
-
-        foreach (var day in delta.Days)
-        {
-            sums[day.DayNumber - newFirst] += day.Sum;
-            counts[day.DayNumber - newFirst] += day.Count;
-        }
-
-        Publish(new LaneDays(
-            DateOnly.FromDayNumber(newFirst),
-            ImmutableCollectionsMarshal.AsImmutableArray(sums),
-            ImmutableCollectionsMarshal.AsImmutableArray(counts),
-            delta.CommitSeq));
         return Task.CompletedTask;
     }
 }

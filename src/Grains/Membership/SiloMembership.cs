@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PriceIngest.Grains.Lanes;
-using PriceIngest.Runtime;
 
 namespace PriceIngest.Grains.Membership;
 
@@ -15,12 +14,12 @@ namespace PriceIngest.Grains.Membership;
 /// only then let the server stop. A silo that finds itself dead reloads every cached lane and
 /// registers again under a new identity.
 /// </summary>
-public sealed class SiloMembership(
+internal sealed class SiloMembership(
     MembershipTable table,
     ISiloEndpoint endpoint,
     InFlightWork work,
-    IGrainRuntime runtime,
-    IGrainFactory grains,
+    LaneSnapshots active,
+    LaneLoader loader,
     IOptions<MembershipOptions> options,
     ILogger<SiloMembership> logger) : IHostedLifecycleService, IDisposable
 {
@@ -148,10 +147,9 @@ public sealed class SiloMembership(
     /// </summary>
     private async Task ReincarnateAsync(CancellationToken cancellationToken)
     {
-        var lanes = runtime.ActiveKeys<IPriceGrain>();
-        MembershipLog.FoundDead(logger, Id, lanes.Count);
+        MembershipLog.FoundDead(logger, Id, active.Count);
         await table.SetStatusAsync(Id, SiloStatus.Dead, cancellationToken);
-        await Task.WhenAll(lanes.Select(lane => grains.GetGrain<IPriceGrain>(lane).ReloadAsync()));
+        await active.ReloadAllAsync(loader);
         Reincarnations++;
         await JoinAsync(cancellationToken);
     }

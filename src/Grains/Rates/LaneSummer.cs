@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans;
 using PriceIngest.Grains.Coherence;
 using PriceIngest.Grains.Lanes;
 using PriceIngest.Grains.Services;
-using PriceIngest.Runtime;
 
 namespace PriceIngest.Grains.Rates;
 
@@ -14,8 +14,8 @@ namespace PriceIngest.Grains.Rates;
 /// <see cref="LaneSnapshots"/> without one. The local rates service and the silo's
 /// internal service for gateways both read through it.
 /// </summary>
-public sealed class LaneSummer(
-    IGrainFactory grains, CommitFeed commits, LaneDirectory directory, LaneSnapshots snapshots, IOptions<CommitFeedOptions> feedOptions)
+internal sealed class LaneSummer(
+    IGrainFactory grains, CommitFeed commits, LaneDirectory directory, LaneSnapshots snapshots)
 {
     /// <summary>The last commit sequence this silo has applied to its caches.</summary>
     public long AppliedSeq => commits.Watermark;
@@ -26,7 +26,7 @@ public sealed class LaneSummer(
 
         // The wait comes first: the feed adds a commit's new lanes to the directory before it moves
         // the watermark, so the directory read below knows every lane up to the requested commit.
-        if (minCommitSeq is { } seq && !await commits.WaitForAsync(seq, feedOptions.Value.MaxWait, cancellationToken))
+        if (minCommitSeq is { } seq && !await commits.WaitForAsync(seq, cancellationToken))
         {
             throw new CommitNotVisibleException(seq);
         }
@@ -49,7 +49,7 @@ public sealed class LaneSummer(
             }
 
             // An activation finishing right now answers inline: add it now rather than collecting a task.
-            var call = grains.GetGrain<IPriceGrain>(lanes[i]).GetDaysAsync(from, to, cancellationToken);
+            var call = grains.GetGrain<IPriceGrain>(lanes[i]).GetDaysAsync(from, to, minCommitSeq ?? 0, cancellationToken);
             if (call.IsCompletedSuccessfully)
             {
                 sums.Add(call.Result);

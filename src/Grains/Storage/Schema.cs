@@ -186,5 +186,146 @@ internal static class Schema
                 return true;
             end $fn$;
             """),
+
+        // Microsoft.Orleans.Clustering.AdoNet ships assemblies only, no SQL: it expects these tables and
+        // reads the statements it runs from orleansquery by key (query keys, @parameters and result
+        // column names are its contract; names are lower case because it writes them unquoted). Each
+        // write that checks the table version is one statement, so it takes effect whole or not at all
+        // (Orleans's own script rolls back through plpgsql ASSERT, which plpgsql.check_asserts can turn off).
+        new(7, "Orleans membership: the ADO.NET clustering provider's tables and queries", """
+            create table orleansquery (
+                querykey text collate "C" primary key,
+                querytext text not null
+            );
+
+            -- One row per cluster (Orleans's ClusterId is its "DeploymentId"), inserted by the first silo
+            -- that starts. Its version is the membership table's etag: every membership change bumps it
+            -- with a compare-and-swap, and its row lock is what orders concurrent changes.
+            create table orleansmembershipversiontable (
+                deploymentid text collate "C" primary key,
+                timestamp timestamptz not null default now(),
+                version int not null default 0
+            );
+
+            -- One row per silo incarnation. Status is Orleans's SiloStatus (3 Active, 4 ShuttingDown,
+            -- 5 Stopping, 6 Dead); suspecttimes is its "silo,time|silo,time" list of suspicion votes.
+            create table orleansmembershiptable (
+                deploymentid text collate "C" not null references orleansmembershipversiontable (deploymentid) on delete cascade,
+                address text collate "C" not null,
+                port int not null,
+                generation int not null,
+                siloname text not null,
+                hostname text not null,
+                status int not null,
+                proxyport int not null,
+                suspecttimes text,
+                starttime timestamptz not null,
+                iamalivetime timestamptz not null,
+                primary key (deploymentid, address, port, generation)
+            );
+
+            insert into orleansquery (querykey, querytext) values
+            ('InsertMembershipVersionKey', $q$
+                with inserted as (
+                    insert into orleansmembershipversiontable (deploymentid) values (@DeploymentId)
+                    on conflict (deploymentid) do nothing
+                    returning 1
+                )
+                select count(*)::int from inserted
+            $q$),
+
+            -- A silo row and the version bump, or neither: the bump is the compare-and-swap on @Version
+            -- and finds nothing to bump if the row exists already.
+            ('InsertMembershipKey', $q$
+                with bumped as (
+                    update orleansmembershipversiontable set version = version + 1, timestamp = now()
+                    where deploymentid = @DeploymentId and version = @Version
+                      and not exists (
+                          select from orleansmembershiptable
+                          where deploymentid = @DeploymentId and address = @Address and port = @Port and generation = @Generation)
+                    returning deploymentid
+                ), inserted as (
+                    insert into orleansmembershiptable
+                        (deploymentid, address, port, generation, siloname, hostname, status, proxyport, starttime, iamalivetime)
+                    select deploymentid, @Address, @Port, @Generation, @SiloName, @HostName, @Status, @ProxyPort, @StartTime, @IAmAliveTime
+                    from bumped
+                    returning 1
+                )
+                select count(*)::int from inserted
+            $q$),
+
+            -- Heartbeats may land between a silo's read and its update: the update never moves
+            -- iamalivetime back.
+            ('UpdateMembershipKey', $q$
+                with bumped as (
+                    update orleansmembershipversiontable set version = version + 1, timestamp = now()
+                    where deploymentid = @DeploymentId and version = @Version
+                      and exists (
+                          select from orleansmembershiptable
+                          where deploymentid = @DeploymentId and address = @Address and port = @Port and generation = @Generation)
+                    returning deploymentid
+                ), updated as (
+                    update orleansmembershiptable m
+                    set status = @Status, suspecttimes = @SuspectTimes, iamalivetime = greatest(m.iamalivetime, @IAmAliveTime)
+                    from bumped
+                    where m.deploymentid = bumped.deploymentid and m.address = @Address and m.port = @Port and m.generation = @Generation
+                    returning 1
+                )
+                select count(*)::int from updated
+            $q$),
+
+            -- A heartbeat is not a membership change: no version bump.
+            ('UpdateIAmAlivetimeKey', $q$
+                update orleansmembershiptable set iamalivetime = @IAmAliveTime
+                where deploymentid = @DeploymentId and address = @Address and port = @Port and generation = @Generation
+            $q$),
+
+            -- The version row comes back even when the silo has no row (its member columns are then null).
+            ('MembershipReadRowKey', $q$
+                select v.deploymentid, m.address, m.port, m.generation, m.siloname, m.hostname, m.status, m.proxyport,
+                       m.suspecttimes, m.starttime, m.iamalivetime, v.version
+                from orleansmembershipversiontable v
+                left join orleansmembershiptable m
+                    on m.deploymentid = v.deploymentid and m.address = @Address and m.port = @Port and m.generation = @Generation
+                where v.deploymentid = @DeploymentId
+            $q$),
+
+            ('MembershipReadAllKey', $q$
+                select v.deploymentid, m.address, m.port, m.generation, m.siloname, m.hostname, m.status, m.proxyport,
+                       m.suspecttimes, m.starttime, m.iamalivetime, v.version
+                from orleansmembershipversiontable v
+                left join orleansmembershiptable m on m.deploymentid = v.deploymentid
+                where v.deploymentid = @DeploymentId
+            $q$),
+
+            -- Clients find gateways here: @Status is Active.
+            ('GatewaysQueryKey', $q$
+                select address, proxyport, generation
+                from orleansmembershiptable
+                where deploymentid = @DeploymentId and status = @Status and proxyport > 0
+            $q$),
+
+            -- The silo rows go with their version row (on delete cascade).
+            ('DeleteMembershipTableEntriesKey', $q$
+                delete from orleansmembershipversiontable where deploymentid = @DeploymentId
+            $q$),
+
+            -- Required by the provider, but 10.x runs it only when CleanupDefunctSiloEntryKey is absent.
+            -- Only dead silos go; a row of any other status may belong to a silo that is still there.
+            ('CleanupDefunctSiloEntriesKey', $q$
+                delete from orleansmembershiptable
+                where deploymentid = @DeploymentId and status = 6
+                  and iamalivetime < @IAmAliveTime and starttime < @IAmAliveTime
+            $q$),
+
+            -- Optional since 10.x: the provider picks expired dead rows from a read of the whole table and
+            -- deletes each one only if it is still as read. It does not bump the version.
+            ('CleanupDefunctSiloEntryKey', $q$
+                delete from orleansmembershiptable
+                where deploymentid = @DeploymentId and address = @Address and port = @Port and generation = @Generation
+                  and status = 6 and starttime = @StartTime and iamalivetime = @IAmAliveTime
+                  and coalesce(suspecttimes, '') = coalesce(@SuspectTimes, '')
+            $q$);
+            """),
     ];
 }

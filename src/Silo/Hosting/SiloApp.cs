@@ -29,7 +29,10 @@ public static class SiloApp
         var listeners = new ApiListeners();
         builder.WebHost.ConfigureKestrel(kestrel => listeners.Declare(kestrel, silo.Endpoints));
 
+        // Storage first: its hosted service migrates the database (Orleans's membership tables too)
+        // before the Orleans silo, registered next, starts.
         builder.Services.AddPriceIngestSilo(builder.Configuration, connectionString);
+        builder.AddOrleansSilo(silo, connectionString, localMode);
         builder.Services.AddPublicApi(builder.Configuration, listeners);
         if (silo.Seed ?? localMode)
         {

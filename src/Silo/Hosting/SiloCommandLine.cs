@@ -8,6 +8,8 @@ internal static class SiloCommandLine
         ["--http-port"] = "Silo:HttpPort",
         ["--http-host"] = "Silo:HttpHost",
         ["--grpc-port"] = "Silo:GrpcPort",
+        ["--silo-port"] = "Silo:SiloPort",
+        ["--gateway-port"] = "Silo:GatewayPort",
         ["--data-dir"] = "Silo:DataDirectory",
         ["--connection-string"] = "ConnectionStrings:Prices",
     };

@@ -19,6 +19,20 @@ public sealed class SiloOptions
     [Range(0, 65535)]
     public int GrpcPort { get; set; } = 5081;
 
+    /// <summary>
+    /// Orleans's silo-to-silo port (<c>--silo-port</c>). Default: 11111 in local mode, a free port
+    /// with a connection string (so that several silos can share a host).
+    /// </summary>
+    [Range(1, 65535)]
+    public int? SiloPort { get; set; }
+
+    /// <summary>
+    /// Orleans's port for clients such as gateways (<c>--gateway-port</c>). Default: 30000 in local
+    /// mode, a free port with a connection string.
+    /// </summary>
+    [Range(1, 65535)]
+    public int? GatewayPort { get; set; }
+
     /// <summary>A PFX (or PEM) certificate file: with it the gRPC port speaks TLS. Default none (h2c).</summary>
     public string? GrpcCertificatePath { get; set; }
 

@@ -5,7 +5,6 @@ using PriceIngest.Grains.ReferenceData;
 using PriceIngest.Integration.Tests.Api;
 using PriceIngest.Integration.Tests.Infrastructure;
 using PriceIngest.Integration.Tests.Support;
-using PriceIngest.Runtime;
 
 namespace PriceIngest.Integration.Tests.Lanes;
 
@@ -56,9 +55,9 @@ public sealed class LaneDirectoryTests(PostgresFixture postgres) : SilosOverOneD
     {
         var silo = await StartSiloAsync();
         await TestData.LoadReferenceAsync(silo.Http);
-        var runtime = silo.Services.GetRequiredService<IGrainRuntime>();
+        var active = silo.Services.GetRequiredService<LaneSnapshots>();
         Assert.All(await RatesApi.GetAsync(silo.Http, "asia", "north_europe", "2016-01-01", "2016-01-02"), d => Assert.Equal(0, d.Count));
-        Assert.False(runtime.IsActive<IPriceGrain>(Lane(silo, "CNNBO", "DEHAM")), "an empty lane was activated");
+        Assert.False(active.IsActive(Lane(silo, "CNNBO", "DEHAM")), "an empty lane was activated");
 
         // The receipt comes once this silo applied the commit: the next read sees it without min_commit_seq.
         await RatesApi.UploadAsync(silo.Http, "local", [("CNNBO", "DEHAM", "2016-01-02", 1), ("CNNBO", "DEHAM", "2016-01-02", 2), ("CNNBO", "DEHAM", "2016-01-02", 3)]);
@@ -96,7 +95,7 @@ public sealed class LaneDirectoryTests(PostgresFixture postgres) : SilosOverOneD
 
         // A fresh silo: its directory comes from the database, every lane is cold.
         var reader = await StartSiloAsync();
-        var runtime = reader.Services.GetRequiredService<IGrainRuntime>();
+        var active = reader.Services.GetRequiredService<LaneSnapshots>();
         var lanesWithPrices = await Sql.ScalarAsync<long>(Database, "select count(distinct lane) from prices");
         Assert.Equal(lanesWithPrices, reader.Services.GetRequiredService<LaneDirectory>().Count);
 
@@ -107,7 +106,7 @@ public sealed class LaneDirectoryTests(PostgresFixture postgres) : SilosOverOneD
         }
 
         // Only lanes with prices were woken.
-        Assert.Equal(lanesWithPrices, runtime.ActiveKeys<IPriceGrain>().Count);
+        Assert.Equal(lanesWithPrices, active.Count);
     }
 
     [Fact]

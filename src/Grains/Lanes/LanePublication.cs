@@ -1,0 +1,174 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+
+namespace PriceIngest.Grains.Lanes;
+
+/// <summary>
+/// One <see cref="PriceGrain"/> activation's lane state, as readers and the commit feed see it.
+/// A published <see cref="LaneDays"/> is never changed (a delta builds new arrays), so a reader
+/// still summing one never sees half a delta. Null until the first load ends.
+/// </summary>
+/// <remarks>
+/// The commit feed of this silo applies deltas here directly rather than by calling the grain: a
+/// grain call goes wherever Orleans's directory points, which during a membership change can be a
+/// duplicate activation on another silo, and this silo's readers must see its own feed's commits.
+/// A delta that arrives while a load runs is kept and re-applied on top of the load's result when
+/// the load's snapshot predates it.
+/// </remarks>
+internal sealed class LanePublication
+{
+    // Readers record their use at most this often: a shared write per read would contend.
+    private const long ReadResolutionMs = 1_000;
+
+    private static readonly LaneDays NoDays = new(default, [], [], 0);
+
+    private readonly Lock _gate = new();
+    private LaneDays? _days;
+    private List<LaneDelta>? _sinceLoadStarted = [];
+    private int _loads = 1;
+    private long _lastRead = Environment.TickCount64;
+
+    /// <summary>The state readers see; null until the first load ends.</summary>
+    public LaneDays? Days => Volatile.Read(ref _days);
+
+    /// <summary>When readers last read it (Environment.TickCount64 time, to a second).</summary>
+    public long LastRead => Volatile.Read(ref _lastRead);
+
+    public LaneDays? Read()
+    {
+        var now = Environment.TickCount64;
+        if (now - Volatile.Read(ref _lastRead) > ReadResolutionMs)
+        {
+            Volatile.Write(ref _lastRead, now);
+        }
+
+        return Days;
+    }
+
+    /// <summary>A reload starts (the first load is counted from construction).</summary>
+    public void BeginLoad()
+    {
+        lock (_gate)
+        {
+            _loads++;
+            _sinceLoadStarted ??= [];
+        }
+    }
+
+    /// <summary>A load read <paramref name="loaded"/>; publishes it with every later delta that arrived meanwhile.</summary>
+    public void EndLoad(LoadedLane loaded)
+    {
+        var days = new LaneDays(
+            DateOnly.FromDayNumber(loaded.FirstDayNumber),
+            ImmutableCollectionsMarshal.AsImmutableArray(loaded.Sums),
+            ImmutableCollectionsMarshal.AsImmutableArray(loaded.Counts),
+            loaded.Seq);
+        lock (_gate)
+        {
+            foreach (var delta in _sinceLoadStarted!)
+            {
+                days = With(days, delta);
+            }
+
+            // Two loads may overlap (a reload of every lane while this one activates): keep the newer.
+            if (_days is null || days.AppliedSeq >= _days.AppliedSeq)
+            {
+                Volatile.Write(ref _days, days);
+            }
+
+            if (--_loads == 0)
+            {
+                _sinceLoadStarted = null;
+            }
+        }
+    }
+
+    /// <summary>A load failed: the state stays as it was.</summary>
+    public void AbandonLoad()
+    {
+        lock (_gate)
+        {
+            if (--_loads == 0)
+            {
+                _sinceLoadStarted = null;
+            }
+        }
+    }
+
+    /// <summary>Adds one commit (deltas come in commit order); one the state already holds is skipped.</summary>
+    public void Apply(LaneDelta delta)
+    {
+        lock (_gate)
+        {
+            _sinceLoadStarted?.Add(delta);
+            if (_days is { } days)
+            {
+                Volatile.Write(ref _days, With(days, delta));
+            }
+        }
+    }
+
+    private static LaneDays With(LaneDays state, LaneDelta delta)
+    {
+        if (delta.CommitSeq <= state.AppliedSeq)
+        {
+            return state;
+        }
+
+        if (delta.Days.IsDefaultOrEmpty)
+        {
+            return state with { AppliedSeq = delta.CommitSeq };
+        }
+
+        // New arrays, wide enough for the delta's days (which are sorted): the current ones are published.
+        var firstDay = state.From.DayNumber;
+        var first = delta.Days[0].DayNumber;
+        var last = delta.Days[^1].DayNumber;
+        var newFirst = state.Sums.IsEmpty ? first : Math.Min(first, firstDay);
+        var newLast = state.Sums.IsEmpty ? last : Math.Max(last, firstDay + state.Sums.Length - 1);
+        var sums = new long[newLast - newFirst + 1];
+        var counts = new int[sums.Length];
+        if (!state.Sums.IsEmpty)
+        {
+            state.Sums.CopyTo(sums, firstDay - newFirst);
+            state.Counts.CopyTo(counts, firstDay - newFirst);
+        }
+
+        foreach (var day in delta.Days)
+        {
+            sums[day.DayNumber - newFirst] += day.Sum;
+            counts[day.DayNumber - newFirst] += day.Count;
+        }
+
+        return new LaneDays(
+            DateOnly.FromDayNumber(newFirst),
+            ImmutableCollectionsMarshal.AsImmutableArray(sums),
+            ImmutableCollectionsMarshal.AsImmutableArray(counts),
+            delta.CommitSeq);
+    }
+
+    /// <summary>The days of [from, to] of <paramref name="state"/>; the state itself when it lies wholly inside.</summary>
+    public static LaneDays Slice(LaneDays state, DateOnly from, DateOnly to)
+    {
+        var firstDay = state.From.DayNumber;
+        var start = Math.Max(from.DayNumber, firstDay);
+        var end = Math.Min(to.DayNumber, firstDay + state.Sums.Length - 1);
+        if (state.Sums.IsEmpty || start > end)
+        {
+            return NoDays with { AppliedSeq = state.AppliedSeq };
+        }
+
+        var length = end - start + 1;
+        if (length == state.Sums.Length)
+        {
+            return state;
+        }
+
+        var offset = start - firstDay;
+        return new LaneDays(
+            DateOnly.FromDayNumber(start),
+            ImmutableCollectionsMarshal.AsImmutableArray(state.Sums.AsSpan().Slice(offset, length).ToArray()),
+            ImmutableCollectionsMarshal.AsImmutableArray(state.Counts.AsSpan().Slice(offset, length).ToArray()),
+            state.AppliedSeq);
+    }
+}

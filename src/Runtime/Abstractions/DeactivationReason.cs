@@ -1,9 +1,0 @@
-namespace PriceIngest.Runtime;
-
-public enum DeactivationReason
-{
-    IdleTimeout,
-    CapacityExceeded,
-    ApplicationRequested,
-    RuntimeShutdown,
-}
