@@ -1,8 +1,5 @@
 using PriceIngest.Api.Hosting;
-using PriceIngest.Gateway.Membership;
 using PriceIngest.Gateway.Routing;
-using PriceIngest.Grains.Hosting;
-using PriceIngest.Grains.Membership;
 using PriceIngest.Grains.Services;
 
 namespace PriceIngest.Gateway.Hosting;
@@ -27,7 +24,11 @@ public static class GatewayApp
         var listeners = new ApiListeners();
         builder.WebHost.ConfigureKestrel(kestrel => listeners.Declare(kestrel, gateway.Endpoints));
 
-        builder.Services.AddPriceIngestGateway(builder.Configuration, connectionString);
+        // The Orleans client's start waits until a silo answers; the APIs listen meanwhile (and answer
+        // 503, unready) instead of waiting with it.
+        builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently = true);
+
+        builder.AddPriceIngestGateway(connectionString);
         builder.Services.AddPublicApi(builder.Configuration, listeners);
 
         var app = builder.Build();
@@ -36,20 +37,36 @@ public static class GatewayApp
     }
 
     /// <summary>
-    /// Storage (migrations, reference data and its writer), the membership view, and the routing
-    /// implementations of the read and write services the public APIs call.
+    /// The Orleans client (gateways from the ADO.NET membership table of the prices database), the
+    /// gateway's retry policy, and the implementations of the read and write services the public
+    /// APIs call, each a call into the cluster.
     /// </summary>
-    public static IServiceCollection AddPriceIngestGateway(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    public static IServiceCollection AddPriceIngestGateway(this WebApplicationBuilder builder, string connectionString)
     {
-        services.AddPriceIngestStorage(configuration, connectionString);
-        services.AddMembershipTable(configuration);
-        services.AddSingleton<SiloDirectory>();
-        services.AddHostedService(sp => sp.GetRequiredService<SiloDirectory>());
-        services.AddSingleton<SiloChannels>();
+        var services = builder.Services;
+        services.AddClusterOptions(builder.Configuration);
+        services.AddOptions<Orleans.Configuration.ClientMessagingOptions>().Bind(builder.Configuration.GetSection($"{ClusterConfiguration.Section}:Messaging"));
+
+        // A silo that joins is used within seconds, not after Orleans's default minute.
+        services.AddOptions<Orleans.Configuration.GatewayOptions>()
+            .Configure(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5))
+            .Bind(builder.Configuration.GetSection($"{ClusterConfiguration.Section}:Gateways"));
+        builder.UseOrleansClient(client =>
+        {
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            client.UseConnectionRetryFilter<ClusterConnectionRetry>();
+        });
+
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<ClusterCalls>();
         services.AddSingleton<IRatesService, ClusterRatesService>();
         services.AddSingleton<IIngestService, ClusterIngestService>();
-        services.AddHealthChecks().AddCheck<ActiveSiloHealthCheck>("silos", tags: ["ready"]);
+        services.AddSingleton<IReferenceDataService, ClusterReferenceData>();
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return services;
     }
 }

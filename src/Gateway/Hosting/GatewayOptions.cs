@@ -26,28 +26,28 @@ public sealed class GatewayOptions
     public string? GrpcCertificatePassword { get; set; }
 
     /// <summary>
-    /// Attempts per silo call, the first included: a lookup (or an upload the gateway can still
-    /// replay) that meets UNAVAILABLE, a refused connection or a draining silo tries the next
-    /// silo in rendezvous order. Default 3.
+    /// Attempts per call into the cluster, the first included: a lookup, a batch read, a reference
+    /// data upload, or an upload the gateway can still replay that meets a silo going away (stopped,
+    /// dead, unreachable, or not answering within Orleans's response timeout) is tried again. Default 6.
     /// </summary>
-    [Range(1, 10)]
-    public int MaxAttempts { get; set; } = 3;
-
-    /// <summary>Deadline of one SumLanes call to a silo. Default 10 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan SiloCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 6;
 
     /// <summary>
-    /// An upload is kept in memory up to this many items so that it can be replayed on another
-    /// silo if its silo fails before answering; a longer upload that loses its silo is answered
+    /// The wait before the first retry; each next one doubles it (with jitter, at most 2 s), so
+    /// the default 6 attempts span about 3 s: longer than Orleans takes to declare a killed silo
+    /// dead (Cluster:Membership). Default 100 ms.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// An upload is kept in memory up to this many items so that it can be sent again under the
+    /// same id if its silo goes away before the outcome; a longer upload that loses its silo is answered
     /// UNAVAILABLE (the client resends it with the same batch id: exactly once). Default 65,536.
     /// </summary>
     [Range(0, 10_000_000)]
     public int ReplayItems { get; set; } = 65_536;
-
-    /// <summary>A silo whose connection failed is skipped for this long (or until the table shows it again). Default 5 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
-    public TimeSpan SuspectFor { get; set; } = TimeSpan.FromSeconds(5);
 
     public ApiEndpointSettings Endpoints => new(HttpHost, HttpPort, GrpcPort, GrpcCertificatePath, GrpcCertificatePassword);
 }

@@ -29,6 +29,7 @@ namespace PriceIngest.Grains.Batches;
 internal sealed partial class BatchGrain(
     NpgsqlDataSource dataSource,
     UploadConnections uploads,
+    UploadsInProgress inProgress,
     ReferenceDataCache reference,
     CommitFeed commits,
     SegmentIndexer indexer,
@@ -68,6 +69,13 @@ internal sealed partial class BatchGrain(
             return new(null, _committed);
         }
 
+        if (inProgress.Draining)
+        {
+            // Gone after this call, so that the caller's retry activates the id on a silo that stays.
+            this.DeactivateOnIdle();
+            throw new ServiceUnavailableException($"this silo is stopping; batch '{BatchId}' was not started, send it again", otherSiloMayServe: true);
+        }
+
         var starting = System.Diagnostics.Stopwatch.GetTimestamp();
         var connection = await uploads.OpenAsync(cancellationToken);
         try
@@ -92,6 +100,7 @@ internal sealed partial class BatchGrain(
             {
                 StartedIn = System.Diagnostics.Stopwatch.GetElapsedTime(starting),
             };
+            inProgress.Enter();
             LogStarted(logger, BatchId);
             return new(_upload.Token, null);
         }
@@ -318,6 +327,7 @@ internal sealed partial class BatchGrain(
         }
 
         _upload = null;
+        inProgress.Exit();
         await ReleaseAsync(upload.LockConnection);
     }
 

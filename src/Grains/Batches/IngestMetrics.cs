@@ -4,9 +4,10 @@ namespace PriceIngest.Grains.Batches;
 
 /// <summary>
 /// What the write side reports (meter "PriceIngest.Ingest"): batches by outcome, items committed,
-/// and how long each phase of a commit takes, so an operator sees where ingest time goes.
+/// how long each phase of a commit takes (where ingest time goes), uploads open on this silo, and
+/// the lanes cached here (how Orleans spreads them over the silos).
 /// </summary>
-public sealed class IngestMetrics
+internal sealed class IngestMetrics
 {
     public const string MeterName = "PriceIngest.Ingest";
 
@@ -14,9 +15,11 @@ public sealed class IngestMetrics
     private readonly Counter<long> _items;
     private readonly Histogram<double> _phase;
 
-    public IngestMetrics(IMeterFactory meters)
+    public IngestMetrics(IMeterFactory meters, UploadsInProgress uploads, Lanes.LaneSnapshots lanes)
     {
         var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge("priceingest.uploads.open", () => uploads.Count, "{upload}", "Uploads open on this silo's batch grains");
+        meter.CreateObservableGauge("priceingest.lanes.active", () => lanes.Count, "{lane}", "Lane grains active on this silo");
         _batches = meter.CreateCounter<long>("priceingest.batches", "{batch}", "Batches finished, by outcome");
         _items = meter.CreateCounter<long>("priceingest.batch.items", "{item}", "Items of committed batches");
         _phase = meter.CreateHistogram<double>("priceingest.batch.phase.duration", "s", "Duration of each phase of a batch (start, receive, sort, copy, index, commit; btree after the commit)");

@@ -15,6 +15,13 @@ public sealed class IngestOptions : IValidatableObject
     [Range(1, 10_000)]
     public int MaxConcurrentUploads { get; set; } = 32;
 
+    /// <summary>
+    /// How long a stopping silo (SIGTERM) keeps serving the uploads open on it before it leaves the
+    /// cluster; an upload still open then is aborted (nothing written; a gateway resends it). Default 30 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Most item errors a rejection lists (the total is always counted). Default 1,000.</summary>
     [Range(1, 1_000_000)]
     public int MaxReportedErrors { get; set; } = 1_000;

@@ -15,7 +15,7 @@ namespace PriceIngest.Grains.Compaction;
 /// little slower per lane. Building outside the commit keeps the btree's cost (about two thirds of
 /// the database's index work) out of the batch's response time; readers are never blocked by it.
 /// </summary>
-public sealed partial class SegmentIndexer(
+internal sealed partial class SegmentIndexer(
     NpgsqlDataSource dataSource, IOptions<SegmentMergeOptions> options, IngestMetrics metrics, ILogger<SegmentIndexer> logger)
     : BackgroundService
 {

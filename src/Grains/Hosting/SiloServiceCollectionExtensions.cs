@@ -28,6 +28,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(sp => UploadConnections.Create(
             connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.MaxConcurrentUploads));
         services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<UploadsInProgress>();
 
         services.AddSingleton<LaneDirectory>();
         services.AddSingleton<LaneSnapshots>();
@@ -43,7 +44,7 @@ public static class SiloServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SegmentIndexer>());
 
         services.AddSingleton<LaneSummer>();
-        services.AddSingleton<IRatesService, LocalRatesService>();
+        services.AddSingleton<IRatesService, ClusterRates>();
         services.AddSingleton<IIngestService, LocalIngestService>();
 
         return services;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans;
 using PriceIngest.Grains.Coherence;
@@ -8,31 +7,35 @@ using PriceIngest.Grains.Services;
 namespace PriceIngest.Grains.Rates;
 
 /// <summary>
-/// Adds up the per-day sums and counts of a set of lanes from this silo's lane grains, after
-/// waiting (bounded) for a requested commit to be applied here. Lanes the <see cref="LaneDirectory"/>
-/// knows to be empty are skipped without a grain call, active ones are read from
-/// <see cref="LaneSnapshots"/> without one. The local rates service and the silo's
-/// internal service for gateways both read through it.
+/// Adds up the per-day sums and counts of lanes on this silo: active lanes from their published
+/// state (<see cref="LaneSnapshots"/>, no call), lanes the <see cref="LaneDirectory"/> knows to be
+/// empty not at all, and cold lanes through their grains (which then activate here).
 /// </summary>
-internal sealed class LaneSummer(
-    IGrainFactory grains, CommitFeed commits, LaneDirectory directory, LaneSnapshots snapshots)
+internal sealed class LaneSummer(IGrainFactory grains, CommitFeed commits, LaneDirectory directory, LaneSnapshots snapshots)
 {
     /// <summary>The last commit sequence this silo has applied to its caches.</summary>
     public long AppliedSeq => commits.Watermark;
 
-    public async Task<DaySums> SumAsync(IReadOnlyList<int> lanes, DateOnly from, DateOnly to, long? minCommitSeq, CancellationToken cancellationToken)
+    /// <summary>Waits (bounded) until this silo has applied <paramref name="minCommitSeq"/>; throws <see cref="CommitNotVisibleException"/>.</summary>
+    public async Task WaitForAsync(long? minCommitSeq, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(lanes);
-
         // The wait comes first: the feed adds a commit's new lanes to the directory before it moves
-        // the watermark, so the directory read below knows every lane up to the requested commit.
+        // the watermark, so a directory read after it knows every lane up to the requested commit.
         if (minCommitSeq is { } seq && !await commits.WaitForAsync(seq, cancellationToken))
         {
             throw new CommitNotVisibleException(seq);
         }
+    }
 
-        var sums = new DaySums(from, to.DayNumber - from.DayNumber + 1);
-        List<Task<LaneDays>>? pending = null;
+    /// <summary>
+    /// Adds the lanes active here into <paramref name="sums"/> (listing them in <paramref name="added"/>
+    /// if given); returns the others that may hold prices (empty lanes are skipped), or null when none.
+    /// </summary>
+    public List<int>? AddActive(IReadOnlyList<int> lanes, DaySums sums, List<int>? added = null)
+    {
+        ArgumentNullException.ThrowIfNull(lanes);
+        ArgumentNullException.ThrowIfNull(sums);
+        List<int>? elsewhere = null;
         for (var i = 0; i < lanes.Count; i++)
         {
             if (!directory.MayHavePrices(lanes[i]))
@@ -41,15 +44,34 @@ internal sealed class LaneSummer(
             }
 
             // An active lane is read from its published state (see LaneSnapshots for why that is
-            // never behind the wait above); only cold lanes cost a grain call, and their load.
+            // never behind a wait for a commit).
             if (snapshots.TryGet(lanes[i], out var published))
             {
                 sums.Add(published);
-                continue;
+                added?.Add(lanes[i]);
             }
+            else
+            {
+                (elsewhere ??= []).Add(lanes[i]);
+            }
+        }
 
+        return elsewhere;
+    }
+
+    /// <summary>
+    /// Adds lanes through their grains: a cold lane activates on this silo and loads, one active
+    /// elsewhere answers from there once its silo has applied <paramref name="minCommitSeq"/>.
+    /// </summary>
+    public async Task AddThroughGrainsAsync(IReadOnlyList<int> lanes, DateOnly from, DateOnly to, long? minCommitSeq, DaySums sums, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lanes);
+        ArgumentNullException.ThrowIfNull(sums);
+        List<Task<LaneDays>>? pending = null;
+        foreach (var lane in lanes)
+        {
             // An activation finishing right now answers inline: add it now rather than collecting a task.
-            var call = grains.GetGrain<IPriceGrain>(lanes[i]).GetDaysAsync(from, to, minCommitSeq ?? 0, cancellationToken);
+            var call = grains.GetGrain<IPriceGrain>(lane).GetDaysAsync(from, to, minCommitSeq ?? 0, cancellationToken);
             if (call.IsCompletedSuccessfully)
             {
                 sums.Add(call.Result);
@@ -62,7 +84,7 @@ internal sealed class LaneSummer(
 
         if (pending is null)
         {
-            return sums;
+            return;
         }
 
         LaneDays[] days;
@@ -82,7 +104,5 @@ internal sealed class LaneSummer(
         {
             sums.Add(lane);
         }
-
-        return sums;
     }
 }

@@ -327,5 +327,9 @@ internal static class Schema
                   and coalesce(suspecttimes, '') = coalesce(@SuspectTimes, '')
             $q$);
             """),
+
+        new(8, "the home-made silos table goes: Orleans's membership table replaces it", """
+            drop table silos;
+            """),
     ];
 }

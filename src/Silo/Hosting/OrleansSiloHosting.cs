@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Orleans.Configuration;
 using PriceIngest.Api.Hosting;
 using PriceIngest.EmbeddedPostgres;
+using PriceIngest.Grains.Hosting;
 
 namespace PriceIngest.Silo.Hosting;
 
@@ -37,8 +38,25 @@ internal static class OrleansSiloHosting
             })
             .Bind(builder.Configuration.GetSection($"{ClusterConfiguration.Section}:Membership"));
         builder.Services.AddOptions<SiloMessagingOptions>().Bind(builder.Configuration.GetSection($"{ClusterConfiguration.Section}:Messaging"));
+
+        // Lanes activate where they are first read; the rebalancer spreads them when silos join or
+        // return from a restart. Its first session starts soon after a change, not after a minute.
+        builder.Services.AddOptions<ActivationRebalancerOptions>()
+            .Configure(o =>
+            {
+                o.RebalancerDueTime = TimeSpan.FromSeconds(10);
+                o.SessionCyclePeriod = TimeSpan.FromSeconds(5);
+            })
+            .Bind(builder.Configuration.GetSection($"{ClusterConfiguration.Section}:Rebalancer"));
         builder.UseOrleans(orleans =>
         {
+            orleans.AddPriceIngestGrainServices();
+
+            // Experimental in Orleans 10 (ORLEANSEXP002): it is what moves lane activations onto a
+            // silo that joined, which placement alone never does for grains already active.
+#pragma warning disable ORLEANSEXP002
+            orleans.AddActivationRebalancer();
+#pragma warning restore ORLEANSEXP002
             orleans.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Options;
 using PriceIngest.Api.Hosting;
 using PriceIngest.Grains.Hosting;
-using PriceIngest.Grains.Membership;
+using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.SampleData;
-using PriceIngest.Silo.Cluster;
 
 namespace PriceIngest.Silo.Hosting;
 
@@ -15,14 +14,6 @@ public static class SiloApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = SiloCommandLine.Normalize(args) });
         builder.Configuration.AddCommandLine(SiloCommandLine.Normalize(args), SiloCommandLine.Switches);
         builder.Configuration.AddPublicApiDefaults();
-        if (localMode)
-        {
-            // No gateway to wait for: Ctrl+C stops at once (in-flight calls still finish).
-            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
-            {
-                InitialData = [new($"{MembershipOptions.Section}:{nameof(MembershipOptions.DrainGrace)}", "00:00:00")],
-            });
-        }
         builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 
@@ -40,17 +31,12 @@ public static class SiloApp
             builder.Services.AddHostedService<SampleDataSeeder>();
         }
 
-        // Cluster: membership (register, heartbeat, drain on SIGTERM) and the gateways' service.
-        builder.Services.AddSiloMembership(builder.Configuration);
-        builder.Services.AddSingleton<ISiloEndpoint, SiloEndpoint>();
-        builder.Services.AddSingleton<SiloMetrics>();
-        builder.Services.AddSingleton<SiloGrpcService>();
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<MembershipOptions>>(
-            (host, membership) => host.ShutdownTimeout = membership.Value.DrainTimeout + TimeSpan.FromSeconds(10));
+        // Stopping takes the upload drain, then Orleans's own leave (deactivating every grain).
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<IngestOptions>>(
+            (host, ingest) => host.ShutdownTimeout = ingest.Value.DrainTimeout + TimeSpan.FromSeconds(15));
 
         var app = builder.Build();
-        app.UseInFlightCounting(app.Services.GetRequiredService<InFlightWork>());
-        app.MapPublicApi(listeners).MapGrpcService<SiloGrpcService>();
+        app.MapPublicApi(listeners);
         return app;
     }
 }

@@ -54,11 +54,5 @@ public sealed class SiloOptions
     /// </summary>
     public bool? Seed { get; set; }
 
-    /// <summary>
-    /// The gRPC address registered in the membership table for gateways (e.g. "http://10.0.0.5:5081").
-    /// Default: the bound gRPC listener's address (loopback when HttpHost is "localhost").
-    /// </summary>
-    public string? AdvertisedGrpcAddress { get; set; }
-
     public ApiEndpointSettings Endpoints => new(HttpHost, HttpPort, GrpcPort, GrpcCertificatePath, GrpcCertificatePassword);
 }

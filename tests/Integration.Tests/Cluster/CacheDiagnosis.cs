@@ -1,16 +1,15 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Npgsql;
-using PriceIngest.Contracts.Internal.V1;
 using PriceIngest.Contracts.V1;
-using Grpc.Net.Client;
 
 namespace PriceIngest.Integration.Tests.Cluster;
 
 /// <summary>
-/// When a cluster answer differs from SQL on a day: which lane, which silo's cache, and which
-/// committed batch it is missing, so a failure names its cause instead of just a count.
+/// When a cluster answer differs from SQL on a day: which lane, which silo answered it wrong, and
+/// which committed batch it is missing, so a failure names its cause instead of just a count.
 /// </summary>
 internal static class CacheDiagnosis
 {
@@ -23,19 +22,19 @@ internal static class CacheDiagnosis
         text.AppendLine(CultureInfo.InvariantCulture, $"SQL lanes with prices on {day:yyyy-MM-dd}: {lanes.Count}");
         foreach (var silo in silos)
         {
-            using var channel = GrpcChannel.ForAddress(silo.GrpcAddress);
             foreach (var (lane, (from, to, prices)) in lanes)
             {
-                var request = new SumLanesRequest { DayFrom = day.DayNumber, DayTo = day.DayNumber, MinCommitSeq = minCommitSeq };
-                request.Lanes.Add(lane);
-                var reply = await new SiloService.SiloServiceClient(channel).SumLanesAsync(request, new()).ResponseAsync;
-                if (reply.Counts[0] == prices.Count && reply.Sums[0] == prices.Sum())
+                // Each silo answers for the whole cluster: a wrong count here names the lane and the silo that answered.
+                var uri = new Uri($"/rates?date_from={day:yyyy-MM-dd}&date_to={day:yyyy-MM-dd}&origin={from}&destination={to}&include_count=true&min_commit_seq={minCommitSeq}", UriKind.Relative);
+                var body = await silo.Process.Http.GetStringAsync(uri);
+                var count = JsonDocument.Parse(body).RootElement[0].GetProperty("count").GetInt32();
+                if (count == prices.Count)
                 {
                     continue;
                 }
 
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"silo {silo.GrpcAddress} (pid {silo.Process.Pid}, applied {reply.AppliedCommitSeq}): lane {lane} {from}->{to} count {reply.Counts[0]} sum {reply.Sums[0]}, SQL count {prices.Count} sum {prices.Sum()}");
+                    $"silo {silo.GrpcAddress} (pid {silo.Process.Pid}): lane {lane} {from}->{to} count {count}, SQL count {prices.Count} sum {prices.Sum()}");
                 foreach (var price in prices)
                 {
                     var batches = committed.Where(b => b.Value.Items.Any(i => i.Origin == from && i.Destination == to && i.Price == price

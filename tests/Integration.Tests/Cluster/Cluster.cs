@@ -8,21 +8,15 @@ namespace PriceIngest.Integration.Tests.Cluster;
 
 /// <summary>
 /// Silos and gateways as real processes on loopback over one throwaway database. Every process is
-/// killed on dispose; every wait is bounded. Membership timing is shortened so tests stay short.
+/// killed on dispose; every wait is bounded. Membership timing is the product's default (tuned
+/// for fast failure detection); each silo gets fixed free Orleans ports, so the membership table can be asked about it.
 /// </summary>
 internal sealed partial class Cluster(string connectionString, string workingDirectory) : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
-    private static readonly string[] Timing =
-    [
-        "--Membership:HeartbeatPeriod=00:00:00.500",
-        "--Membership:DeadAfter=00:00:03",
-        "--Membership:RefreshPeriod=00:00:00.500",
-        "--Membership:DrainGrace=00:00:01",
-        "--Logging:LogLevel:Default=Information",
-    ];
+    private static readonly string[] Logging = ["--Logging:LogLevel:Default=Information"];
 
     private readonly List<SiloProcess> _processes = [];
 
@@ -34,37 +28,47 @@ internal sealed partial class Cluster(string connectionString, string workingDir
     /// <summary>Starts a silo (REST and gRPC on fixed free ports, so a restart can reuse them) and waits until it is active.</summary>
     public async Task<Node> StartSiloAsync(bool seed = false, int? httpPort = null, int? grpcPort = null)
     {
-        var node = new Node("silo", httpPort ?? SiloProcess.FreeLoopbackPort(), grpcPort ?? SiloProcess.FreeLoopbackPort());
-        string[] args = ["--connection-string", connectionString, "--grpc-port", Port(node.GrpcPort), .. seed ? ["--Silo:Seed=true"] : (string[])["--no-seed"], .. Timing];
+        var node = new Node("silo", httpPort ?? SiloProcess.FreeLoopbackPort(), grpcPort ?? SiloProcess.FreeLoopbackPort()) { SiloPort = SiloProcess.FreeLoopbackPort() };
+        string[] args =
+        [
+            "--connection-string", connectionString, "--grpc-port", Port(node.GrpcPort), "--silo-port", Port(node.SiloPort),
+            "--gateway-port", Port(SiloProcess.FreeLoopbackPort()), .. seed ? ["--Silo:Seed=true"] : (string[])["--no-seed"], .. Logging,
+        ];
         node.Process = SiloProcess.Start(node.HttpPort, workingDirectory, null, args);
         _processes.Add(node.Process);
         await node.Process.WaitUntilReadyAsync(StartTimeout);
-        await WaitForActiveAsync(node.GrpcAddress, StartTimeout);
+        await WaitForStatusAsync(node, Active, StartTimeout);
         return node;
     }
 
     public async Task<Node> StartGatewayAsync(int? httpPort = null, int? grpcPort = null)
     {
         var node = new Node("gateway", httpPort ?? SiloProcess.FreeLoopbackPort(), grpcPort ?? SiloProcess.FreeLoopbackPort());
-        string[] args = ["--connection-string", connectionString, "--grpc-port", Port(node.GrpcPort), .. Timing];
+        string[] args = ["--connection-string", connectionString, "--grpc-port", Port(node.GrpcPort), .. Logging];
         node.Process = SiloProcess.StartGateway(node.HttpPort, workingDirectory, args);
         _processes.Add(node.Process);
         await node.Process.WaitUntilReadyAsync(StartTimeout);
         return node;
     }
 
-    /// <summary>Waits until the membership table lists <paramref name="endpoint"/> as active.</summary>
-    public async Task WaitForActiveAsync(string endpoint, TimeSpan timeout)
+    /// <summary>Orleans's SiloStatus values as the membership table stores them.</summary>
+    public const int Active = 3;
+
+    public const int Dead = 6;
+
+    /// <summary>Waits until Orleans's membership table shows the silo's latest incarnation in <paramref name="status"/>.</summary>
+    public async Task WaitForStatusAsync(Node silo, int status, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
-        while (await ActiveCountAsync(endpoint) == 0)
+        while (await StatusAsync(silo) != status)
         {
-            await Task.Delay(100, deadline.Token);
+            await Task.Delay(50, deadline.Token);
         }
     }
 
-    public async Task<long> ActiveCountAsync(string endpoint) =>
-        await Sql.ScalarAsync<long>(connectionString, "select count(*) from silos where endpoint = $1 and status = 'active'", endpoint);
+    public async Task<int?> StatusAsync(Node silo) =>
+        await Sql.ScalarAsync<int?>(connectionString,
+            "select status from orleansmembershiptable where port = $1 order by generation desc limit 1", silo.SiloPort);
 
     /// <summary>A client of the gateways' gRPC ports, failing over among them, with the documented retry policy.</summary>
     public static PriceIngestClient Client(IEnumerable<Node> gateways, Action<RetryNotice>? onRetry = null) =>
@@ -153,6 +157,9 @@ internal sealed partial class Cluster(string connectionString, string workingDir
         public int HttpPort { get; } = httpPort;
 
         public int GrpcPort { get; } = grpcPort;
+
+        /// <summary>A silo's Orleans silo-to-silo port (its key in the membership table); 0 for a gateway.</summary>
+        public int SiloPort { get; init; }
 
         public string GrpcAddress => $"http://127.0.0.1:{GrpcPort.ToString(CultureInfo.InvariantCulture)}";
 

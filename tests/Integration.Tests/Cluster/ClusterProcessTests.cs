@@ -129,7 +129,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         Cluster.Node? receiving = null;
         foreach (var silo in silos)
         {
-            receiving = await UploadCallsAsync(gateway, silo) > 0 ? silo : receiving;
+            receiving = await Cluster.MetricAsync(silo, "priceingest_uploads_open") > 0 ? silo : receiving;
         }
 
         Assert.NotNull(receiving);
@@ -157,7 +157,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
     public async Task A_fourth_silo_added_under_load_receives_lanes_and_answers_correctly()
     {
         await using var cluster = await Cluster.CreateAsync(await postgres.CreateDatabaseAsync());
-        _ = new[] { await cluster.StartSiloAsync(seed: true), await cluster.StartSiloAsync(), await cluster.StartSiloAsync() };
+        var silos = new List<Cluster.Node> { await cluster.StartSiloAsync(seed: true), await cluster.StartSiloAsync(), await cluster.StartSiloAsync() };
         var gateway = await cluster.StartGatewayAsync();
         var ports = await PortCodesAsync(cluster);
         var queries = await QueriesAsync(cluster);
@@ -169,6 +169,8 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         var fourth = await cluster.StartSiloAsync();
+        silos.Add(fourth);
+        var joined = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         // Under this load: how long after its receipt is an upload visible to a read without min_commit_seq?
@@ -188,17 +190,30 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
             staleness.Add(watch.Elapsed.TotalMilliseconds);
         }
 
-        await load.StopAsync();
         staleness.Sort();
         output.WriteLine($"stale window under load (receipt -> visible without min_commit_seq): p50 {staleness[staleness.Count / 2]:0.0} ms, " +
             $"p95 {staleness[(int)(staleness.Count * 0.95)]:0.0} ms, p99 {staleness[(int)(staleness.Count * 0.99)]:0.0} ms, max {staleness[^1]:0.0} ms over {staleness.Count} uploads");
 
-        var lanes = await Cluster.MetricAsync(fourth, "priceingest_silo_lanes_summed_total");
-        var calls = await Cluster.MetricAsync(gateway, "priceingest_gateway_silo_calls_total", fourth.GrpcAddress);
-        output.WriteLine($"4th silo: {lanes} lanes summed, {calls} gateway calls; lookups {load.Lookups}, retries {load.Retries}");
+        // Orleans's activation rebalancer spreads the lanes: within 2 minutes of the join every silo
+        // holds between half and twice the mean number of lane activations.
+        double[] lanes = [];
+        var balanced = false;
+        while (!balanced && joined.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            lanes = await Task.WhenAll(silos.Select(silo => Cluster.MetricAsync(silo, "priceingest_lanes_active")));
+            var mean = lanes.Average();
+            balanced = mean > 0 && lanes.All(n => n >= mean / 2 && n <= mean * 2);
+            if (!balanced)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
+
+        await load.StopAsync();
+        output.WriteLine($"lane activations per silo {string.Join(" / ", lanes)} {joined.Elapsed.TotalSeconds:0} s after the 4th joined; lookups {load.Lookups}, retries {load.Retries}");
         Assert.True(load.Failures.IsEmpty, string.Join('\n', load.Failures.Take(20)));
-        Assert.True(lanes > 0, "the new silo was given no lanes");
-        Assert.True(calls > 0, "the gateway never called the new silo");
+        Assert.True(balanced, $"lanes per silo {string.Join(" / ", lanes)} are not within half and twice their mean 2 minutes after the join");
+        Assert.True(await Cluster.MetricAsync(fourth, "priceingest_lanes_active") > 0, "the new silo was given no lanes");
         await AssertAnswersEqualSqlAsync(cluster, gateway, queries, load.Committed.Values.Select(b => b.CommitSeq).DefaultIfEmpty(0).Max());
     }
 
@@ -244,27 +259,36 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
     }
 
     [Fact]
-    public async Task A_silo_marked_dead_registers_again_under_a_new_identity()
+    public async Task Silo_killed_with_sigkill_is_declared_dead_within_seconds_and_lookups_meanwhile_succeed()
     {
         await using var cluster = await Cluster.CreateAsync(await postgres.CreateDatabaseAsync());
-        var silo = await cluster.StartSiloAsync();
-        var first = await Sql.ScalarAsync<Guid>(cluster.ConnectionString, "select id from silos where status = 'active'");
-        await Sql.ScalarAsync<int>(cluster.ConnectionString, "with u as (update silos set status = 'dead' where id = $1 returning 1) select count(*)::int from u", first);
+        var silos = new[] { await cluster.StartSiloAsync(seed: true), await cluster.StartSiloAsync(), await cluster.StartSiloAsync() };
+        var gateway = await cluster.StartGatewayAsync();
+        var ports = await PortCodesAsync(cluster);
+        var queries = await QueriesAsync(cluster);
 
+        Load? load = null;
+        using var client = Cluster.Client([gateway], notice => load!.OnRetry(notice));
+        using var running = load = new Load(client, ports, queries);
+        load.Start(uploaders: 0, readers: 3, itemsPerBatch: 0);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var victim = silos[1];
         var watch = Stopwatch.StartNew();
-        while (await cluster.ActiveCountAsync(silo.GrpcAddress) == 0)
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the silo did not re-register\n" + silo.Process.OutputTail());
-            await Task.Delay(100);
-        }
+        await victim.Process.KillAsync();
+        await cluster.WaitForStatusAsync(victim, Cluster.Dead, TimeSpan.FromSeconds(30));
+        var declared = watch.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await load.StopAsync();
 
-        var second = await Sql.ScalarAsync<Guid>(cluster.ConnectionString, "select id from silos where status = 'active'");
-        Assert.NotEqual(first, second);
-        Assert.Contains("re-registering under a new identity", silo.Process.Output, StringComparison.Ordinal);
+        output.WriteLine($"SIGKILL -> declared dead in the membership table: {declared.TotalMilliseconds:0} ms; lookups {load.Lookups}, client retries {load.Retries}");
+        Assert.True(declared < TimeSpan.FromSeconds(10), $"declared dead only after {declared}");
+        Assert.True(load.Failures.IsEmpty, "failed client calls:\n" + string.Join('\n', load.Failures.Take(20)));
+        await AssertAnswersEqualSqlAsync(cluster, gateway, queries, 0);
     }
 
     [Fact]
-    public async Task Gateway_without_an_active_silo_answers_503_with_retry_after_at_once()
+    public async Task Gateway_without_an_active_silo_answers_503_with_retry_after_within_its_retry_budget()
     {
         await using var cluster = await Cluster.CreateAsync(await postgres.CreateDatabaseAsync());
         var silo = await cluster.StartSiloAsync();
@@ -277,15 +301,13 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         using var response = await gateway.Process.Http.GetAsync(new Uri("/rates?date_from=2016-01-01&date_to=2016-01-02&origin=CNSGH&destination=NLRTM", UriKind.Relative));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.True(response.Headers.RetryAfter is not null, "no Retry-After");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        // Gateway:MaxAttempts 6 from Gateway:RetryDelay 100 ms, doubling: about 3 s of retries.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
 
         using var client = Cluster.Client([gateway]);
         var failure = await Assert.ThrowsAsync<RpcException>(() => client.GetRatesAsync("CNSGH", "NLRTM", From, From));
         Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
     }
-
-    private static Task<double> UploadCallsAsync(Cluster.Node gateway, Cluster.Node silo) =>
-        Cluster.MetricAsync(gateway, "priceingest_gateway_silo_calls_total", $"kind=\"upload\",silo=\"{silo.GrpcAddress}\"");
 
     private static async Task AssertAnswersEqualSqlAsync(Cluster cluster, Cluster.Node gateway, IEnumerable<(string Origin, string Destination)> queries, long minCommitSeq,
         Func<string, string, DateOnly, Task<string>>? diagnose = null)

@@ -1,11 +1,20 @@
-namespace PriceIngest.Grains.Membership;
+namespace PriceIngest.Grains.Batches;
 
-/// <summary>Counts the calls a silo is serving, so that a drain can wait for them to finish.</summary>
-public sealed class InFlightWork
+/// <summary>
+/// The uploads open on this silo's batch grains, so that a stopping silo can refuse new ones and
+/// wait (bounded by <see cref="IngestOptions.DrainTimeout"/>) for those in progress to finish.
+/// </summary>
+internal sealed class UploadsInProgress
 {
     private readonly Lock _gate = new();
     private int _count;
     private TaskCompletionSource? _idle;
+    private volatile bool _draining;
+
+    /// <summary>True once the silo has begun to stop: new uploads go to another silo.</summary>
+    public bool Draining => _draining;
+
+    public void BeginDrain() => _draining = true;
 
     public int Count => Volatile.Read(ref _count);
 
@@ -22,7 +31,7 @@ public sealed class InFlightWork
         }
     }
 
-    /// <summary>Completes when no call is in flight (at once if none is).</summary>
+    /// <summary>Completes when no upload is open (at once if none is).</summary>
     public async Task WaitIdleAsync(CancellationToken cancellationToken)
     {
         while (true)
