@@ -8,11 +8,13 @@ namespace PriceIngest.Bench.Cli;
 /// <summary>
 /// <c>bench [--quick] [--output PATH] [--connection-string CS] [--seed N] [--rest-only]</c>: the markdown report
 /// on stdout, the JSON report in a file, progress on stderr. Exit code 0 when the run completed and
-/// every answer equalled plain SQL (whether targets were met or not), 2 when answers differed, 1 on
-/// any other failure.
+/// every answer equalled plain SQL (whether targets were met or not), 2 when answers differed, 130
+/// when stopped by SIGTERM or Ctrl+C, 1 on any other failure.
 /// </summary>
 public static class BenchCommand
 {
+    private const int Stopped = 130;
+
     public static RootCommand Create()
     {
         var quick = new Option<bool>("--quick") { Description = "Smaller sizes and fewer repetitions: under two minutes (base 200,000; batches of 50,000 and 200,000)." };
@@ -65,7 +67,12 @@ public static class BenchCommand
             say.Failure(e.Message);
             return 2;
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            say.Failure("stopped by a signal: the silo processes and PostgreSQL were stopped, no report was written.");
+            return Stopped;
+        }
+        catch (Exception e)
         {
             say.Failure($"the benchmark failed: {e}");
             return 1;

@@ -22,15 +22,19 @@ public sealed class SiloProcess : IAsyncDisposable
     private bool _stopped;
     private bool _closed;
 
-    private SiloProcess(Process process, int httpPort, int grpcPort, StreamWriter log)
+    private SiloProcess(Process process, int httpPort, int grpcPort, StreamWriter log, string connectionString)
     {
         _process = process;
+        ConnectionString = connectionString;
         HttpPort = httpPort;
         GrpcPort = grpcPort;
         _log = log;
     }
 
     public int HttpPort { get; }
+
+    /// <summary>The database the process runs over.</summary>
+    public string ConnectionString { get; }
 
     public int GrpcPort { get; }
 
@@ -43,12 +47,22 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public static string Assembly => Path.Combine(AppContext.BaseDirectory, "PriceIngest.Silo.dll");
 
+    /// <summary>The gateway executable, built next to the bench as well.</summary>
+    public static string GatewayAssembly => Path.Combine(AppContext.BaseDirectory, "PriceIngest.Gateway.dll");
+
     /// <summary>Starts the silo over <paramref name="connectionString"/> (no seed, no local PostgreSQL) and waits until it is ready.</summary>
-    public static async Task<SiloProcess> StartAsync(string connectionString, string logPath, CancellationToken cancellationToken)
+    public static Task<SiloProcess> StartAsync(string connectionString, string logPath, CancellationToken cancellationToken) =>
+        StartAsync(Assembly, ["--no-seed", "--Logging:LogLevel:PriceIngest.Grains.Batches.BatchGrain=Debug"], connectionString, logPath, cancellationToken);
+
+    /// <summary>Starts a gateway over the silos of <paramref name="connectionString"/> and waits until it is ready (a silo answers).</summary>
+    public static Task<SiloProcess> StartGatewayAsync(string connectionString, string logPath, CancellationToken cancellationToken) =>
+        StartAsync(GatewayAssembly, [], connectionString, logPath, cancellationToken);
+
+    private static async Task<SiloProcess> StartAsync(string assembly, string[] extra, string connectionString, string logPath, CancellationToken cancellationToken)
     {
-        if (!File.Exists(Assembly))
+        if (!File.Exists(assembly))
         {
-            throw new FileNotFoundException("The silo is not built next to the bench.", Assembly);
+            throw new FileNotFoundException("The process is not built next to the bench.", assembly);
         }
 
         var port = FreeTcpPort.Pick();
@@ -62,11 +76,10 @@ public sealed class SiloProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         foreach (var argument in (string[])[
-            Assembly, "--connection-string", connectionString, "--http-port", port.ToString(CultureInfo.InvariantCulture),
-            "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--no-seed",
+            assembly, "--connection-string", connectionString, "--http-port", port.ToString(CultureInfo.InvariantCulture),
+            "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
-            "--Logging:LogLevel:PriceIngest.Grains.Batches.BatchGrain=Debug",
-            "--Logging:Console:FormatterOptions:SingleLine=true"])
+            "--Logging:Console:FormatterOptions:SingleLine=true", .. extra])
         {
             info.ArgumentList.Add(argument);
         }
@@ -75,9 +88,9 @@ public sealed class SiloProcess : IAsyncDisposable
         info.Environment.Remove("ConnectionStrings:Prices");
 
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        await log.WriteLineAsync($"----- silo start on ports {port} (REST) and {grpcPort} (gRPC) at {DateTimeOffset.UtcNow:O}");
+        await log.WriteLineAsync($"----- {Path.GetFileNameWithoutExtension(assembly)} start on ports {port} (REST) and {grpcPort} (gRPC) at {DateTimeOffset.UtcNow:O}");
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var silo = new SiloProcess(process, port, grpcPort, log);
+        var silo = new SiloProcess(process, port, grpcPort, log, connectionString);
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data is null ? null : "[stderr] " + e.Data);
         if (!process.Start())

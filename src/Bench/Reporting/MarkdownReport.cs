@@ -27,7 +27,7 @@ public static class MarkdownReport
         md.AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var t in report.Targets)
         {
-            Line(md, $"| {t.Target} | {t.Goal} | {t.Measured} | {(t.Met ? "met" : "**not met**")} | {t.Basis} |");
+            Line(md, $"| {t.Target} | {t.Goal} | {t.Measured} | {t.Met switch { true => "met", false => "**not met**", null => "-" }} | {t.Basis} |");
         }
 
         md.AppendLine();

@@ -64,8 +64,21 @@ public static class Targets
             }
         }
 
+        // The cluster row (issue 12): reported, no goal.
+        if (lookups.FirstOrDefault(l => l.Temperature == ClusterTemperature && l.Contender != ServiceRestName) is { } cluster
+            && lookups.FirstOrDefault(l => l.Temperature == ClusterTemperature && l.Contender == ServiceRestName) is { } local)
+        {
+            var ratio = cluster.LatencyMs.Median / local.LatencyMs.Median;
+            targets.Add(new("warm region to region over a year through a gateway in front of 2 silos, REST, p50: cluster / local mode", "-", F(ratio), null,
+                $"p50 {F(cluster.LatencyMs.Median)} ms vs {F(local.LatencyMs.Median)} ms, alternating, concurrency 1"));
+        }
+
         return targets;
     }
+
+    public const string ClusterTemperature = "warm, cluster";
+
+    private const string ServiceRestName = "(c) service, REST";
 
     public static double Ratio(IReadOnlyList<IngestResult> ingest, int items, string key, string over)
     {

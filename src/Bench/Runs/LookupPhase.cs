@@ -1,4 +1,5 @@
 using PriceIngest.Bench.Contenders;
+using PriceIngest.Bench.Hosting;
 using PriceIngest.Bench.Measurement;
 using PriceIngest.Bench.Reporting;
 using PriceIngest.Bench.Workloads;
@@ -8,7 +9,7 @@ namespace PriceIngest.Bench.Runs;
 /// <summary>
 /// Lookups on the base data: cold (fresh silo processes), then memory (a fresh silo warmed with every
 /// lane), then warm latency at concurrency 1 and throughput at concurrency 32, service and plain SQL
-/// alternating throughout.
+/// alternating throughout; last, the warm region queries through a gateway in front of two silos.
 /// </summary>
 public sealed class LookupPhase(RunContext run)
 {
@@ -27,6 +28,35 @@ public sealed class LookupPhase(RunContext run)
         await MemoryAsync(cancellationToken);
         await WarmLatencyAsync(cancellationToken);
         await ThroughputAsync(cancellationToken);
+        await ClusterAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A second silo and a gateway join the run's silo (its lanes warm); the warm region queries
+    /// then alternate between the gateway and the local silo (REST both), so the ratio is from one run.
+    /// </summary>
+    private async Task ClusterAsync(CancellationToken cancellationToken)
+    {
+        run.Say.Step("cluster: a second silo and a gateway over the same database");
+        var logPath = run.Settings.SiloLogPath;
+        await using var second = await SiloProcess.StartAsync(run.Silo.Current.ConnectionString, logPath, cancellationToken);
+        await using var gateway = await SiloProcess.StartGatewayAsync(run.Silo.Current.ConnectionString, logPath, cancellationToken);
+        using var client = new Contenders.Service.RestServiceClient();
+        client.Connect(gateway.BaseAddress);
+        var cluster = new Contenders.Service.ClusterRestContender(client);
+
+        // One pass warms the gateway's connections and whatever lanes the second silo is given.
+        foreach (var query in run.Queries.RegionWarm)
+        {
+            run.Book.Check(cluster.Name, query, await cluster.LookupAsync(query, cancellationToken));
+        }
+
+        var samples = run.Settings.WarmRegionSamples;
+        run.Say.Step($"cluster: warm lookups, concurrency 1: {Region}, {samples} each, gateway and local silo alternating");
+        ILookupContender[] contenders = [cluster, run.Service];
+        var timings = await LatencyWorkload.RunAsync(contenders, run.Queries.RegionWarm, samples, run.Book, cancellationToken);
+        Results.Add(new(Region, Targets.ClusterTemperature, cluster.Name, 1, samples, Samples.Of(timings[cluster.Name]), null));
+        Results.Add(new(Region, Targets.ClusterTemperature, run.Service.Name, 1, samples, Samples.Of(timings[run.Service.Name]), null));
     }
 
     private async Task ColdAsync(CancellationToken cancellationToken)

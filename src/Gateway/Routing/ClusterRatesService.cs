@@ -11,8 +11,11 @@ namespace PriceIngest.Gateway.Routing;
 /// </summary>
 internal sealed class ClusterRatesService(IClusterClient cluster, ClusterCalls calls) : IRatesService
 {
-    // Keys in use: enough to spread over any cluster this product runs, few enough to stay cached.
-    private const int Workers = 1_024;
+    // Keys in use: enough to spread lookups over the silos of any cluster this product runs. Few:
+    // each key is a grain with up to one worker per core on a silo, and Orleans's rebalancer
+    // counts those (immovable) activations too; with 1,024 keys it moved every lane to a joining
+    // silo to even the counts out.
+    private const int Workers = 32;
 
     public Task<ImmutableArray<DayRate>> GetRatesAsync(RatesQuery query, CancellationToken cancellationToken) =>
         calls.RunAsync("lookup", ct => cluster.GetGrain<IRatesGrain>(Random.Shared.Next(Workers)).GetRatesAsync(query, ct), cancellationToken,

@@ -11,17 +11,27 @@ namespace PriceIngest.Grains.Batches;
 public interface IBatchGrain : IGrainWithStringKey
 {
     /// <summary>Opens the upload, or returns the existing committed outcome. Throws <see cref="BatchInProgressException"/>.</summary>
+    /// <remarks>
+    /// Response timeouts per step (Orleans's default is 30 s): a call lost with a killed silo fails
+    /// after its step's worst case and the caller retries. Start may wait 5 s for an upload slot.
+    /// </remarks>
+    [ResponseTimeout("00:00:15")]
     Task<BatchStart> StartAsync(BatchHeader header, CancellationToken cancellationToken);
 
     /// <summary>Validates and stages a chunk. Throws <see cref="BatchTooLargeException"/> past the limit.</summary>
+    [ResponseTimeout("00:00:15")]
     Task AppendAsync(Guid uploadToken, PriceChunk chunk, CancellationToken cancellationToken);
 
     /// <summary>Commits all items atomically, or rejects the whole batch if any item is invalid.</summary>
+    /// <remarks>A commit of millions of items takes seconds to tens of seconds: generous.</remarks>
+    [ResponseTimeout("00:10:00")]
     Task<BatchOutcome> CommitAsync(Guid uploadToken, CancellationToken cancellationToken);
 
     /// <summary>Drops a started upload (client gone, transport error); records the id as aborted.</summary>
+    [ResponseTimeout("00:00:10")]
     Task AbortAsync(Guid uploadToken, string reason);
 
     /// <summary>The recorded outcome, or null when the id was never seen.</summary>
+    [ResponseTimeout("00:00:10")]
     Task<BatchOutcome?> GetAsync(CancellationToken cancellationToken);
 }

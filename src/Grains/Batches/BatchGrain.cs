@@ -91,6 +91,7 @@ internal sealed partial class BatchGrain(
             {
                 _committed = existing;
                 await ReleaseAsync(connection);
+                this.DeactivateOnIdle();
                 return new(null, existing);
             }
 
@@ -250,6 +251,11 @@ internal sealed partial class BatchGrain(
             return _committed;
         }
 
+        if (_upload is null)
+        {
+            this.DeactivateOnIdle();
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await BatchStore.ReadAsync(connection, BatchId, cancellationToken);
     }
@@ -328,6 +334,10 @@ internal sealed partial class BatchGrain(
 
         _upload = null;
         inProgress.Exit();
+
+        // The outcome is in PostgreSQL; an idle batch grain would only skew the activation counts
+        // Orleans's rebalancer balances (it cannot move batch grains) and hold memory for 10 minutes.
+        this.DeactivateOnIdle();
         await ReleaseAsync(upload.LockConnection);
     }
 

@@ -11,11 +11,13 @@ internal static class LocalModeBanner
     {
         var listeners = app.Services.GetRequiredService<ApiListeners>();
         var address = listeners.RestAddress;
+        var silo = app.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>();
         Console.WriteLine($"""
 
             PriceIngest silo is up ({(embedded is null ? "cluster database" : $"local mode, PostgreSQL on port {embedded.Port}, data in {embedded.DataDirectory}")}).
               REST:   {address}
               gRPC:   {listeners.GrpcAddress}  (priceingest.v1.IngestService, priceingest.v1.PriceService, grpc.health.v1.Health; protos/priceingest/v1)
+              Orleans: silo {silo.SiloAddress.Endpoint}, gateway {silo.GatewayAddress?.Endpoint}{(embedded is null ? "" : $"; a second silo joins with --connection-string \"{embedded.ConnectionString}\"")}
               Try:    curl '{address}/rates?date_from=2016-01-01&date_to=2016-01-10&origin=CNSGH&destination=north_europe_main'
                       curl '{address}/health/ready'
             Press Ctrl+C to stop.
