@@ -113,6 +113,22 @@ public sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>A gauge of the process's <c>GET /metrics</c> (the first series of that name), or 0 without one.</summary>
+    public async Task<double> GaugeAsync(string name, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var text = await http.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(name + " ", StringComparison.Ordinal) || line.StartsWith(name + "{", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>VmRSS of the silo process in bytes.</summary>
     public long ResidentBytes() => ProcessMemory.ResidentBytes(Pid);
 

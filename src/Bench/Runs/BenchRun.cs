@@ -136,6 +136,11 @@ public sealed class BenchRun(BenchSettings settings, Narrator say)
                 $"{slow.SlowLaneLoadsWithSegmentSeqScans} of those planned with sequential scans of segments.");
         }
 
+        if (lookups.ClusterSettling is { } settling)
+        {
+            notes.Add($"Cluster row: the run's silo (lanes warm), a second silo and a gateway over the same database; the gateway's warm region lookups alternate with the local silo's, REST, once Orleans's rebalancer stopped moving lanes: {settling}.");
+        }
+
         if (!run.PhasesAvailable)
         {
             notes.Add("pg_stat_statements is not loaded in the given database: the database-side phases of the service's ingest are missing.");

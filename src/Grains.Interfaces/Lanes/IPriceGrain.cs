@@ -20,4 +20,11 @@ public interface IPriceGrain : IGrainWithIntegerKey
     /// </remarks>
     [AlwaysInterleave]
     Task<LaneDays> GetDaysAsync(DateOnly from, DateOnly to, long minCommitSeq, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Readers of the lane's published state on its silo make no calls, which Orleans would count
+    /// as idle: they send this now and then, so a lane in use stays cached.
+    /// </summary>
+    [OneWay]
+    Task KeepAliveAsync();
 }

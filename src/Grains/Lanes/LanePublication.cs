@@ -17,8 +17,9 @@ namespace PriceIngest.Grains.Lanes;
 /// </remarks>
 internal sealed class LanePublication
 {
-    // Readers record their use at most this often: a shared write per read would contend.
-    private const long ReadResolutionMs = 1_000;
+    // Readers tell the grain they use it at most this often (a one-way call Orleans counts as use),
+    // well within its 15 minute idle age.
+    private const long KeepAliveEveryMs = 5 * 60 * 1_000;
 
     private static readonly LaneDays NoDays = new(default, [], [], 0);
 
@@ -26,23 +27,20 @@ internal sealed class LanePublication
     private LaneDays? _days;
     private List<LaneDelta>? _sinceLoadStarted = [];
     private int _loads = 1;
-    private long _lastRead = Environment.TickCount64;
+    private long _keptAlive = Environment.TickCount64;
 
     /// <summary>The state readers see; null until the first load ends.</summary>
     public LaneDays? Days => Volatile.Read(ref _days);
 
-    /// <summary>When readers last read it (Environment.TickCount64 time, to a second).</summary>
-    public long LastRead => Volatile.Read(ref _lastRead);
-
-    public LaneDays? Read()
+    /// <summary>
+    /// True at most once per <see cref="KeepAliveEveryMs"/> (for the reader that should then tell
+    /// the grain it is in use); a shared write per read would contend.
+    /// </summary>
+    public bool KeepAliveDue()
     {
         var now = Environment.TickCount64;
-        if (now - Volatile.Read(ref _lastRead) > ReadResolutionMs)
-        {
-            Volatile.Write(ref _lastRead, now);
-        }
-
-        return Days;
+        var last = Volatile.Read(ref _keptAlive);
+        return now - last > KeepAliveEveryMs && Interlocked.CompareExchange(ref _keptAlive, now, last) == last;
     }
 
     /// <summary>A reload starts (the first load is counted from construction).</summary>

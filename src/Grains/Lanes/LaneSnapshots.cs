@@ -34,16 +34,21 @@ public sealed class LaneSnapshots
     /// <summary>True while the lane's grain is active on this silo (loading or loaded).</summary>
     public bool IsActive(int lane) => _lanes.ContainsKey(lane);
 
-    /// <summary>The lane's published days, if it is active and loaded here; counts as a use of the lane (it stays cached).</summary>
-    public bool TryGet(int lane, [NotNullWhen(true)] out LaneDays? days)
+    /// <summary>
+    /// The lane's published days, if it is active and loaded here. <paramref name="keepAlive"/> is
+    /// true when the reader should tell the lane's grain it is in use (see <see cref="IPriceGrain.KeepAliveAsync"/>).
+    /// </summary>
+    public bool TryGet(int lane, [NotNullWhen(true)] out LaneDays? days, out bool keepAlive)
     {
-        if (_lanes.TryGetValue(lane, out var publication) && publication.Read() is { } read)
+        if (_lanes.TryGetValue(lane, out var publication) && publication.Days is { } published)
         {
-            days = read;
+            days = published;
+            keepAlive = publication.KeepAliveDue();
             return true;
         }
 
         days = null;
+        keepAlive = false;
         return false;
     }
 

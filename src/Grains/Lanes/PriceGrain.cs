@@ -22,11 +22,6 @@ namespace PriceIngest.Grains.Lanes;
 internal sealed class PriceGrain(LaneLoader loader, LaneSnapshots snapshots, CommitFeed commits) : Grain, IPriceGrain
 {
     private const int IdleMinutes = 15;
-    private static readonly TimeSpan IdleAge = TimeSpan.FromMinutes(IdleMinutes);
-
-    // Reads of the published state are not calls, so Orleans cannot see them: this often the grain
-    // looks at when readers last used it and, if they did since the last look, stays another idle age.
-    private static readonly TimeSpan ReadCheckPeriod = TimeSpan.FromMinutes(5);
 
     private LanePublication? _published;
 
@@ -47,8 +42,6 @@ internal sealed class PriceGrain(LaneLoader loader, LaneSnapshots snapshots, Com
             snapshots.Withdraw(Lane, published);
             throw;
         }
-
-        this.RegisterGrainTimer(KeepIfRead, new GrainTimerCreationOptions(ReadCheckPeriod, ReadCheckPeriod) { KeepAlive = false });
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -72,13 +65,6 @@ internal sealed class PriceGrain(LaneLoader loader, LaneSnapshots snapshots, Com
         return LanePublication.Slice(_published!.Days!, from, to);
     }
 
-    private Task KeepIfRead()
-    {
-        if (Environment.TickCount64 - _published!.LastRead < ReadCheckPeriod.TotalMilliseconds)
-        {
-            DelayDeactivation(IdleAge);
-        }
-
-        return Task.CompletedTask;
-    }
+    /// <remarks>The call itself is what Orleans counts as use.</remarks>
+    public Task KeepAliveAsync() => Task.CompletedTask;
 }

@@ -45,9 +45,15 @@ internal sealed class LaneSummer(IGrainFactory grains, CommitFeed commits, LaneD
 
             // An active lane is read from its published state (see LaneSnapshots for why that is
             // never behind a wait for a commit).
-            if (snapshots.TryGet(lanes[i], out var published))
+            if (snapshots.TryGet(lanes[i], out var published, out var keepAlive))
             {
                 sums.Add(published);
+                if (keepAlive)
+                {
+                    // One-way: the reader does not wait for it.
+                    _ = grains.GetGrain<IPriceGrain>(lanes[i]).KeepAliveAsync();
+                }
+
                 added?.Add(lanes[i]);
             }
             else

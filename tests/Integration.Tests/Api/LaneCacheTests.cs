@@ -31,12 +31,12 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
         ]);
         Assert.Equal([new("2016-01-01", 20, 3), new("2016-01-02", null, 0)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
         Assert.True(active.IsActive(lane), "the lane is not active after a read");
-        Assert.True(active.TryGet(lane, out _), "the active lane did not publish its days");
+        Assert.True(active.TryGet(lane, out _, out _), "the active lane did not publish its days");
 
         // Orleans collects every idle activation when asked to (as it does after the idle age).
         await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         Assert.True(await RatesApi.EventuallyAsync(() => Task.FromResult(!active.IsActive(lane)), Deadline), "the lane was never collected");
-        Assert.False(active.TryGet(lane, out _), "the collected lane left its days published");
+        Assert.False(active.TryGet(lane, out _, out _), "the collected lane left its days published");
 
         // 2016-01-01: 10, 20, 30, 40 -> 25; 2016-01-02: 5, 6, 7 -> 6
         await RatesApi.UploadAsync(silo.Http, "while-inactive", [
