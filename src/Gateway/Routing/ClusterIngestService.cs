@@ -38,7 +38,8 @@ internal sealed class ClusterIngestService(IClusterClient cluster, ClusterCalls 
                 cancellationToken,
                 // The upload died with its silo (a new activation does not know it), or the id is still
                 // held by the attempt that just failed: both clear up, and the replay then commits once.
-                alsoRetry: e => replay.Complete && attempt >= 1 && e is UploadExpiredException || (attempt > 1 && e is BatchInProgressException));
+                // An upload too long to replay ends in the next attempt's UNAVAILABLE (send it again).
+                alsoRetry: e => e is UploadExpiredException || (attempt > 1 && e is BatchInProgressException));
         }
         catch (SourceFailure e)
         {

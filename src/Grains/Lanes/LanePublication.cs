@@ -24,10 +24,26 @@ internal sealed class LanePublication
     private static readonly LaneDays NoDays = new(default, [], [], 0);
 
     private readonly Lock _gate = new();
+    private int _adopted;
     private LaneDays? _days;
     private List<LaneDelta>? _sinceLoadStarted = [];
     private int _loads = 1;
     private long _keptAlive = Environment.TickCount64;
+
+    /// <param name="adopted">False for a lane preloaded ahead of its grain (<see cref="LaneSnapshots.Preload"/>).</param>
+    public LanePublication(bool adopted) => _adopted = adopted ? 1 : 0;
+
+    /// <summary>A preload's load, which the adopting grain awaits (it never faults: see <see cref="LoadFailure"/>).</summary>
+    public Task? Preloading { get; set; }
+
+    /// <summary>Why a preload failed, if it did.</summary>
+    public Exception? LoadFailure { get; set; }
+
+    /// <summary>True once a grain activation owns this state.</summary>
+    public bool Adopted => Volatile.Read(ref _adopted) == 1;
+
+    /// <summary>Takes ownership for a grain activation; false when one already has it.</summary>
+    public bool TryAdopt() => Interlocked.Exchange(ref _adopted, 1) == 0;
 
     /// <summary>The state readers see; null until the first load ends.</summary>
     public LaneDays? Days => Volatile.Read(ref _days);

@@ -52,13 +52,69 @@ public sealed class LaneSnapshots
         return false;
     }
 
-    /// <summary>A lane activates here: registered before its load, so the commit feed sends it every later commit.</summary>
-    internal LanePublication Register(int lane)
+    /// <summary>
+    /// A lane's grain activates here: it takes over the lane's preloaded state, or registers a new
+    /// one before its load, so the commit feed applies every later commit to it. With a preload,
+    /// the returned task is its load.
+    /// </summary>
+    internal (LanePublication Publication, Task? Preloading) Activate(int lane)
     {
-        var publication = new LanePublication();
-        _lanes[lane] = publication;
         Interlocked.Increment(ref _activations);
-        return publication;
+        if (_lanes.TryGetValue(lane, out var preloaded) && preloaded.TryAdopt())
+        {
+            return (preloaded, preloaded.Preloading);
+        }
+
+        var publication = new LanePublication(adopted: true);
+        _lanes[lane] = publication;
+        return (publication, null);
+    }
+
+    /// <summary>
+    /// Before a cold read wakes many lane grains: registers the lanes not active here and starts
+    /// all their loads at once, so that the loader reads them in one or two queries while Orleans
+    /// activates the grains (which then adopt them). Registered before the loads read their
+    /// snapshot, as an activation's own state is. Pass the result to <see cref="Release"/>.
+    /// </summary>
+    internal List<(int Lane, LanePublication Publication)> Preload(IReadOnlyList<int> lanes, LaneLoader loader)
+    {
+        var preloaded = new List<(int, LanePublication)>();
+        foreach (var lane in lanes)
+        {
+            var publication = new LanePublication(adopted: false);
+            if (_lanes.TryAdd(lane, publication))
+            {
+                publication.Preloading = LoadAsync(lane, publication, loader);
+                preloaded.Add((lane, publication));
+            }
+        }
+
+        return preloaded;
+
+        static async Task LoadAsync(int lane, LanePublication publication, LaneLoader loader)
+        {
+            try
+            {
+                publication.EndLoad(await loader.LoadAsync(lane));
+            }
+            catch (Exception e)
+            {
+                publication.LoadFailure = e;
+                publication.AbandonLoad();
+            }
+        }
+    }
+
+    /// <summary>After the cold read: a preloaded lane no grain here adopted (it is active on another silo) is withdrawn.</summary>
+    internal void Release(List<(int Lane, LanePublication Publication)> preloaded)
+    {
+        foreach (var (lane, publication) in preloaded)
+        {
+            if (!publication.Adopted)
+            {
+                Withdraw(lane, publication);
+            }
+        }
     }
 
     /// <summary>Applies one commit's delta to the lane if it is active here (the commit feed, in commit order).</summary>

@@ -31,11 +31,22 @@ internal sealed class PriceGrain(LaneLoader loader, LaneSnapshots snapshots, Com
     {
         // Registered before the load reads its snapshot: from now on the commit feed applies every
         // commit it sees to this lane, and the ones the snapshot already holds are skipped by sequence.
-        var published = snapshots.Register(Lane);
+        var (published, preloading) = snapshots.Activate(Lane);
         _published = published;
         try
         {
-            published.EndLoad(await loader.LoadAsync(Lane).WaitAsync(cancellationToken));
+            if (preloading is null)
+            {
+                published.EndLoad(await loader.LoadAsync(Lane).WaitAsync(cancellationToken));
+            }
+            else
+            {
+                await preloading.WaitAsync(cancellationToken);
+                if (published.LoadFailure is { } failure)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                }
+            }
         }
         catch
         {

@@ -11,7 +11,7 @@ namespace PriceIngest.Grains.Rates;
 /// state (<see cref="LaneSnapshots"/>, no call), lanes the <see cref="LaneDirectory"/> knows to be
 /// empty not at all, and cold lanes through their grains (which then activate here).
 /// </summary>
-internal sealed class LaneSummer(IGrainFactory grains, CommitFeed commits, LaneDirectory directory, LaneSnapshots snapshots)
+internal sealed class LaneSummer(IGrainFactory grains, CommitFeed commits, LaneDirectory directory, LaneSnapshots snapshots, LaneLoader loader)
 {
     /// <summary>The last commit sequence this silo has applied to its caches.</summary>
     public long AppliedSeq => commits.Watermark;
@@ -73,11 +73,26 @@ internal sealed class LaneSummer(IGrainFactory grains, CommitFeed commits, LaneD
     {
         ArgumentNullException.ThrowIfNull(lanes);
         ArgumentNullException.ThrowIfNull(sums);
+
+        // Loads start now, all together, rather than one by one as Orleans activates each grain.
+        var preloaded = snapshots.Preload(lanes, loader);
+        try
+        {
+            await AddThroughGrainsAsync(lanes, from, to, minCommitSeq ?? 0, sums, cancellationToken);
+        }
+        finally
+        {
+            snapshots.Release(preloaded);
+        }
+    }
+
+    private async Task AddThroughGrainsAsync(IReadOnlyList<int> lanes, DateOnly from, DateOnly to, long minCommitSeq, DaySums sums, CancellationToken cancellationToken)
+    {
         List<Task<LaneDays>>? pending = null;
         foreach (var lane in lanes)
         {
             // An activation finishing right now answers inline: add it now rather than collecting a task.
-            var call = grains.GetGrain<IPriceGrain>(lane).GetDaysAsync(from, to, minCommitSeq ?? 0, cancellationToken);
+            var call = grains.GetGrain<IPriceGrain>(lane).GetDaysAsync(from, to, minCommitSeq, cancellationToken);
             if (call.IsCompletedSuccessfully)
             {
                 sums.Add(call.Result);
