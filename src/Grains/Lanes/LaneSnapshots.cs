@@ -28,9 +28,6 @@ public sealed class LaneSnapshots
     /// <summary>How many lane activations this silo has had (each one loads its lane from PostgreSQL).</summary>
     public long Activations => Interlocked.Read(ref _activations);
 
-    /// <summary>The lanes active on this silo (a moment's copy).</summary>
-    public IReadOnlyCollection<int> ActiveLanes => [.. _lanes.Keys];
-
     /// <summary>True while the lane's grain is active on this silo (loading or loaded).</summary>
     public bool IsActive(int lane) => _lanes.ContainsKey(lane);
 
