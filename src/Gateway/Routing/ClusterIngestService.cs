@@ -14,12 +14,21 @@ namespace PriceIngest.Gateway.Routing;
 /// in PostgreSQL) and the client sees no failure. A longer batch that loses its silo is answered
 /// UNAVAILABLE, nothing written, for the client to send again.
 /// </summary>
+/// <remarks>
+/// While a silo stops, Orleans can lose a call between this client and the cluster (it then fails
+/// only at its response timeout), and with it the attempt's Abort: the grain would hold that
+/// attempt open until the silo's drain timeout. All attempts carry one <see cref="BatchHeader.Sender"/>,
+/// so the next attempt drops it instead of being refused as a duplicate.
+/// </remarks>
 internal sealed class ClusterIngestService(IClusterClient cluster, ClusterCalls calls, IOptions<GatewayOptions> options) : IIngestService
 {
     public async Task<BatchOutcome> UploadAsync(BatchHeader header, IAsyncEnumerable<PriceChunk> chunks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(chunks);
+
+        // One sender for all attempts: an attempt whose calls were lost is dropped by the next one.
+        header = header with { Sender = Guid.NewGuid() };
         await using var source = chunks.GetAsyncEnumerator(cancellationToken);
         var replay = new Replay(options.Value.ReplayItems);
         var attempt = 0;

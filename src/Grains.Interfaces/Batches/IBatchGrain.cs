@@ -10,7 +10,12 @@ namespace PriceIngest.Grains.Batches;
 [Alias("priceingest.IBatchGrain")]
 public interface IBatchGrain : IGrainWithStringKey
 {
-    /// <summary>Opens the upload, or returns the existing committed outcome. Throws <see cref="BatchInProgressException"/>.</summary>
+    /// <summary>
+    /// Opens the upload, or returns the existing committed outcome. Throws <see cref="BatchInProgressException"/>
+    /// while another sender's upload of the id is open; an open upload of the same
+    /// <see cref="BatchHeader.Sender"/> is aborted instead, and the call throws
+    /// <see cref="Services.ServiceUnavailableException"/> (another silo may serve) for the sender to start again.
+    /// </summary>
     /// <remarks>
     /// Response timeouts per step (Orleans's default is 30 s): a call lost with a killed silo fails
     /// after its step's worst case and the caller retries. Start may wait 5 s for an upload slot.

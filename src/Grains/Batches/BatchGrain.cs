@@ -59,9 +59,17 @@ internal sealed partial class BatchGrain(
 
     private async Task<BatchStart> OpenAsync(BatchHeader header, CancellationToken cancellationToken)
     {
-        if (_upload is not null)
+        if (_upload is { } open)
         {
-            throw new BatchInProgressException(BatchId);
+            if (header.Sender == Guid.Empty || open.Header.Sender != header.Sender)
+            {
+                throw new BatchInProgressException(BatchId);
+            }
+
+            // The sender gave up on that attempt (a call of it was lost or timed out), or it would not start again.
+            await RecordAbortAsync(open, "its sender started the upload again; nothing was written");
+            await EndAsync(open);
+            throw new ServiceUnavailableException($"batch '{BatchId}': the sender's previous attempt was dropped; send it again", otherSiloMayServe: true);
         }
 
         if (_committed is not null)

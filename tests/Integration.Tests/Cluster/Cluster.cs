@@ -128,6 +128,45 @@ internal sealed partial class Cluster(string connectionString, string workingDir
 
             """;
 
+    /// <summary>
+    /// The warnings and errors every process of this cluster logged (each with the lines under it,
+    /// where the exception is), at most <paramref name="maxEntries"/>: what a failed assertion shows.
+    /// </summary>
+    public string LoggedProblems(int maxEntries = 40)
+    {
+        // Errors first: warnings (a silo leaving, a drain) are routine in these tests.
+        var entries = new List<string>();
+        foreach (var levels in (string[][])[["fail:", "crit:"], ["warn:"]])
+        {
+            foreach (var process in _processes)
+            {
+                Collect(process, levels);
+            }
+        }
+
+        return entries.Count == 0 ? "(no process logged a warning or error)" : string.Join('\n', entries);
+
+        void Collect(SiloProcess process, string[] levels)
+        {
+            var lines = process.Output.Split('\n');
+            for (var i = 0; i < lines.Length && entries.Count < maxEntries; i++)
+            {
+                if (!levels.Any(level => lines[i].StartsWith(level, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                var end = i + 1;
+                while (end < lines.Length && end < i + 25 && lines[end].StartsWith(' '))
+                {
+                    end++;
+                }
+
+                entries.Add($"[pid {process.Pid}] " + string.Join('\n', lines[i..end]));
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes)

@@ -66,7 +66,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         await load.StopAsync();
         output.WriteLine($"committed batches {load.Committed.Count}, lookups {load.Lookups}, client retries {load.Retries}, failed calls {load.Failures.Count}");
         output.WriteLine("SIGTERM to exit: " + string.Join(", ", drains));
-        Assert.True(load.Failures.IsEmpty, "failed client calls:\n" + string.Join('\n', load.Failures.Take(20)));
+        Assert.True(load.Failures.IsEmpty, "failed client calls:\n" + string.Join('\n', load.Failures.Take(20)) + "\nlogged by the cluster:\n" + cluster.LoggedProblems());
         Assert.True(load.Committed.Count >= 8, $"only {load.Committed.Count} batches committed under load");
 
         // Every batch committed exactly once, and the table is exactly the seed plus the committed batches.
@@ -283,7 +283,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
 
         output.WriteLine($"SIGKILL -> declared dead in the membership table: {declared.TotalMilliseconds:0} ms; lookups {load.Lookups}, client retries {load.Retries}");
         Assert.True(declared < TimeSpan.FromSeconds(10), $"declared dead only after {declared}");
-        Assert.True(load.Failures.IsEmpty, "failed client calls:\n" + string.Join('\n', load.Failures.Take(20)));
+        Assert.True(load.Failures.IsEmpty, "failed client calls:\n" + string.Join('\n', load.Failures.Take(20)) + "\nlogged by the cluster:\n" + cluster.LoggedProblems());
         await AssertAnswersEqualSqlAsync(cluster, gateway, queries, 0);
     }
 

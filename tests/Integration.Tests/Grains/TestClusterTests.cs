@@ -76,6 +76,30 @@ public sealed class TestClusterTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_attempt_its_sender_gave_up_on_is_dropped_when_the_sender_starts_again_and_another_sender_is_still_refused()
+    {
+        var grain = Client.GetGrain<IBatchGrain>("lost");
+        var sender = Guid.NewGuid();
+        var header = new BatchHeader("lost", "test", null, sender);
+        var lost = await grain.StartAsync(header, default);
+        await grain.AppendAsync(lost.UploadToken!.Value, Chunk(0, [Item("CNSGH", "NLRTM", 10)]), default);
+
+        // Neither an anonymous caller nor another sender may take the id over.
+        await Assert.ThrowsAsync<BatchInProgressException>(() => grain.StartAsync(header with { Sender = Guid.Empty }, default));
+        await Assert.ThrowsAsync<BatchInProgressException>(() => grain.StartAsync(header with { Sender = Guid.NewGuid() }, default));
+
+        // The same sender again: its open attempt is aborted and it is told to send again.
+        var dropped = await Assert.ThrowsAsync<ServiceUnavailableException>(() => grain.StartAsync(header, default));
+        Assert.True(dropped.OtherSiloMayServe);
+        Assert.Equal("aborted", await Sql.ScalarAsync<string>(_database, "select state from batches where id = 'lost'"));
+        await Assert.ThrowsAsync<UploadExpiredException>(() => grain.CommitAsync(lost.UploadToken.Value, default));
+
+        var committed = await grain.UploadAsync(header, Chunks([Item("CNNBO", "DEHAM", 30), Item("CNNBO", "DEHAM", 40)]), default);
+        Assert.Equal((BatchState.Committed, 2L), (committed.State, committed.Items));
+        Assert.Equal(2L, await Sql.PriceCountAsync(_database));
+    }
+
+    [Fact]
     public async Task Lanes_cached_on_either_silo_follow_a_commit_made_through_the_other()
     {
         var silos = _cluster.GetActiveSilos().ToArray();
