@@ -21,14 +21,22 @@ internal static partial class BatchesEndpoints
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
     internal static partial Regex BatchId();
 
-    /// <summary>The batch id from <c>?id=</c>, generated when absent; null (with a problem) when malformed.</summary>
+    /// <summary>
+    /// The batch id from <c>?id=</c>, generated when the parameter is absent; null (with a problem)
+    /// when malformed. A present but empty <c>?id=</c> is malformed: a client that meant an id (a
+    /// template with a missing value) would otherwise get a fresh one on each retry, not exactly-once.
+    /// </summary>
     public static string? ReadBatchId(HttpContext context, out IResult? problem)
     {
-        var id = context.Request.Query["id"].ToString();
-        problem = id.Length == 0 || BatchId().IsMatch(id)
-            ? null
-            : Problems.BadParameter("id", BatchIdRule);
-        return problem is not null ? null : id.Length == 0 ? Guid.NewGuid().ToString("N") : id;
+        if (!context.Request.Query.TryGetValue("id", out var given))
+        {
+            problem = null;
+            return Guid.NewGuid().ToString("N");
+        }
+
+        var id = given.ToString();
+        problem = given.Count == 1 && BatchId().IsMatch(id) ? null : Problems.BadParameter("id", BatchIdRule);
+        return problem is null ? id : null;
     }
 
     public static async Task<IResult> PostAsync(HttpContext context, IIngestService ingest, IOptions<RestOptions> options)

@@ -27,4 +27,10 @@ public interface IPriceGrain : IGrainWithIntegerKey
     /// </summary>
     [OneWay]
     Task KeepAliveAsync();
+
+    /// <summary>
+    /// Returns once the lane is active (wherever Orleans placed it): a cold read that summed the
+    /// lane from its own preload wakes the grain afterwards, which then adopts that state.
+    /// </summary>
+    Task WakeAsync();
 }

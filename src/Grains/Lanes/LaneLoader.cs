@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -167,7 +168,19 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
                         result.Seq = reader.GetInt64(0);
                         if (!reader.IsDBNull(2))
                         {
-                            result[reader.GetInt32(1)] = Densify(result.Seq, reader.GetFieldValue<byte[]>(2));
+                            // Into a pooled buffer: a new array per lane was most of what a warm-up of
+                            // every lane left for the GC (about 8 MB for 2,775 lanes), resident after.
+                            var length = (int)reader.GetBytes(2, 0, null, 0, 0);
+                            var packed = ArrayPool<byte>.Shared.Rent(length);
+                            try
+                            {
+                                reader.GetBytes(2, 0, packed, 0, length);
+                                result[reader.GetInt32(1)] = Densify(result.Seq, packed.AsSpan(0, length));
+                            }
+                            finally
+                            {
+                                ArrayPool<byte>.Shared.Return(packed);
+                            }
                         }
                     }
                 }
@@ -185,12 +198,12 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
 
         public ValueTask DisposeAsync() => DisconnectAsync();
 
-        private static LoadedLane Densify(long seq, byte[] packed)
+        private static LoadedLane Densify(long seq, ReadOnlySpan<byte> packed)
         {
             int first = int.MaxValue, last = int.MinValue;
             for (var at = 0; at + PackedPriceBytes <= packed.Length; at += PackedPriceBytes)
             {
-                var day = BinaryPrimitives.ReadInt32BigEndian(packed.AsSpan(at));
+                var day = BinaryPrimitives.ReadInt32BigEndian(packed[at..]);
                 first = Math.Min(first, day);
                 last = Math.Max(last, day);
             }
@@ -199,8 +212,8 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
             var counts = new int[sums.Length];
             for (var at = 0; at + PackedPriceBytes <= packed.Length; at += PackedPriceBytes)
             {
-                var day = BinaryPrimitives.ReadInt32BigEndian(packed.AsSpan(at)) - first;
-                sums[day] += BinaryPrimitives.ReadInt32BigEndian(packed.AsSpan(at + 4));
+                var day = BinaryPrimitives.ReadInt32BigEndian(packed[at..]) - first;
+                sums[day] += BinaryPrimitives.ReadInt32BigEndian(packed[(at + 4)..]);
                 counts[day]++;
             }
 

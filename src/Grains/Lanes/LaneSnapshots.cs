@@ -21,12 +21,16 @@ public sealed class LaneSnapshots
 {
     private readonly ConcurrentDictionary<int, LanePublication> _lanes = new();
     private long _activations;
+    private int _waking;
 
     /// <summary>Number of lanes active on this silo.</summary>
     public int Count => _lanes.Count;
 
     /// <summary>How many lane activations this silo has had (each one loads its lane from PostgreSQL).</summary>
     public long Activations => Interlocked.Read(ref _activations);
+
+    /// <summary>Lanes a cold read loaded whose grains it has not finished waking (see <see cref="Release"/>).</summary>
+    public int Waking => Volatile.Read(ref _waking);
 
     /// <summary>True while the lane's grain is active on this silo (loading or loaded).</summary>
     public bool IsActive(int lane) => _lanes.ContainsKey(lane);
@@ -68,9 +72,9 @@ public sealed class LaneSnapshots
     }
 
     /// <summary>
-    /// Before a cold read wakes many lane grains: registers the lanes not active here and starts
-    /// all their loads at once, so that the loader reads them in one or two queries while Orleans
-    /// activates the grains (which then adopt them). Registered before the loads read their
+    /// A cold read: registers the lanes not active here and starts all their loads at once, so that
+    /// the loader reads them in one or two queries; the read sums them when loaded and then wakes
+    /// their grains, which adopt them. Registered before the loads read their
     /// snapshot, as an activation's own state is. Pass the result to <see cref="Release"/>.
     /// </summary>
     internal List<(int Lane, LanePublication Publication)> Preload(IReadOnlyList<int> lanes, LaneLoader loader)
@@ -85,6 +89,8 @@ public sealed class LaneSnapshots
                 preloaded.Add((lane, publication));
             }
         }
+
+        Interlocked.Add(ref _waking, preloaded.Count);
 
         return preloaded;
 
@@ -102,9 +108,10 @@ public sealed class LaneSnapshots
         }
     }
 
-    /// <summary>After the cold read: a preloaded lane no grain here adopted (it is active on another silo) is withdrawn.</summary>
+    /// <summary>Once the cold read woke the lanes' grains: a preloaded lane no grain here adopted (it is active on another silo) is withdrawn.</summary>
     internal void Release(List<(int Lane, LanePublication Publication)> preloaded)
     {
+        Interlocked.Add(ref _waking, -preloaded.Count);
         foreach (var (lane, publication) in preloaded)
         {
             if (!publication.Adopted)

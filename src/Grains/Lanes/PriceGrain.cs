@@ -42,6 +42,9 @@ internal sealed class PriceGrain(LaneLoader loader, LaneSnapshots snapshots, Com
             else
             {
                 await preloading.WaitAsync(cancellationToken);
+
+                // The finished load's task holds its state machine: 120 bytes a lane for nothing.
+                published.Preloading = null;
                 if (published.LoadFailure is { } failure)
                 {
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
@@ -78,4 +81,7 @@ internal sealed class PriceGrain(LaneLoader loader, LaneSnapshots snapshots, Com
 
     /// <remarks>The call itself is what Orleans counts as use.</remarks>
     public Task KeepAliveAsync() => Task.CompletedTask;
+
+    /// <remarks>Activation is the work (<see cref="OnActivateAsync"/>).</remarks>
+    public Task WakeAsync() => Task.CompletedTask;
 }

@@ -189,6 +189,23 @@ public sealed class BatchUploadTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostAsync("/batches?id=has%20space", TestData.PricesCsv([]))).StatusCode);
     }
 
+    [Theory]
+    [InlineData("/batches?id=")]
+    [InlineData("/batches?id=a&id=b")]
+    [InlineData("/prices?id=")]
+    public async Task Empty_or_repeated_batch_id_is_400_and_writes_nothing(string path)
+    {
+        var body = path.StartsWith("/prices", StringComparison.Ordinal)
+            ? JsonContent.Create(new { date_from = "2016-01-01", date_to = "2016-01-02", origin_code = "CNSGH", destination_code = "NLRTM", price = 5 })
+            : (HttpContent)TestData.PricesCsv([("CNSGH", "NLRTM", "2016-01-01", 100)]);
+
+        var response = await Http.PostAsync(path, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"parameter\":\"id\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
     [Fact]
     public async Task Single_price_upload_stores_one_price_per_day_of_the_range()
     {

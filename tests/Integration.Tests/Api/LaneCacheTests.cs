@@ -32,6 +32,7 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
         Assert.Equal([new("2016-01-01", 20, 3), new("2016-01-02", null, 0)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
         Assert.True(active.IsActive(lane), "the lane is not active after a read");
         Assert.True(active.TryGet(lane, out _, out _), "the active lane did not publish its days");
+        Assert.True(await RatesApi.EventuallyAsync(() => Task.FromResult(active.Waking == 0), Deadline), "the lane's grain never woke");
 
         // Orleans collects every idle activation when asked to (as it does after the idle age).
         await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
@@ -46,7 +47,7 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
         var activations = active.Activations;
 
         Assert.Equal([new("2016-01-01", 25, 4), new("2016-01-02", 6, 3)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
-        Assert.True(active.Activations > activations, "the read did not reactivate the lane");
+        Assert.True(await RatesApi.EventuallyAsync(() => Task.FromResult(active.Activations > activations), Deadline), "the read did not reactivate the lane");
 
         // And once more through a region, which wakes every asia -> north_europe lane with prices.
         Assert.Equal([new("2016-01-01", 25, 4), new("2016-01-02", 6, 3)], await RatesApi.GetAsync(silo.Http, "asia", "north_europe", "2016-01-01", "2016-01-02"));
@@ -157,6 +158,9 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
         Assert.Equal([new("2016-01-01", 20, 3), new("2016-01-02", null, 0)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
         Assert.Equal([new("2016-01-01", 20, 3), new("2016-01-02", null, 0)], await RatesApi.GetAsync(silo.Http, "asia", "north_europe", "2016-01-01", "2016-01-02"));
         var active = silo.Services.GetRequiredService<LaneSnapshots>();
+
+        // A cold read answers from loads of its own and wakes the lanes' grains after it.
+        Assert.True(await RatesApi.EventuallyAsync(() => Task.FromResult(active.Waking == 0), Deadline), "the lanes' grains never woke");
         foreach (var (origin, destination) in new[] { ("CNSGH", "NLRTM"), ("CNNBO", "DEHAM") })
         {
             Assert.True(active.IsActive(Lane(silo, origin, destination)), $"{origin} -> {destination} is not warm");
