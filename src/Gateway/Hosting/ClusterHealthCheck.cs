@@ -17,6 +17,12 @@ internal sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
                 ? HealthCheckResult.Healthy($"{silos.Count} active silos")
                 : HealthCheckResult.Unhealthy("no silo is active");
         }
+        catch (ArgumentException)
+        {
+            // Orleans resolves the management grain from the cluster's manifest, which a client
+            // starting up has not received yet: the same as not connected, not an error to log.
+            return HealthCheckResult.Unhealthy("not connected to the cluster yet");
+        }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("the cluster is unreachable", e);
