@@ -38,6 +38,9 @@ internal sealed partial class BatchGrain(
     TimeProvider time,
     ILogger<BatchGrain> logger) : Grain, IBatchGrain
 {
+    // How often an open upload's idle clock is read (see IngestOptions.IdleTimeout).
+    private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(1);
+
     private Upload? _upload;
     private BatchOutcome? _committed;
 
@@ -109,6 +112,7 @@ internal sealed partial class BatchGrain(
             {
                 StartedIn = System.Diagnostics.Stopwatch.GetElapsedTime(starting),
             };
+            _upload.IdleTimer = this.RegisterGrainTimer(AbortIfIdleAsync, _upload, new GrainTimerCreationOptions(IdleCheck, IdleCheck) { KeepAlive = false });
             inProgress.Enter();
             LogStarted(logger, BatchId);
             return new(_upload.Token, null);
@@ -124,6 +128,7 @@ internal sealed partial class BatchGrain(
     public Task AppendAsync(Guid uploadToken, PriceChunk chunk, CancellationToken cancellationToken)
     {
         var upload = Current(uploadToken);
+        upload.LastHeard = System.Diagnostics.Stopwatch.GetTimestamp();
         var limits = options.Value;
         if (upload.Items + chunk.Items.Length > limits.MaxBatchItems)
         {
@@ -287,6 +292,21 @@ internal sealed partial class BatchGrain(
         metrics.Phase("commit", timings.Commit);
     }
 
+    /// <summary>A timer turn (never during a call): aborts the upload if its sender has been silent too long.</summary>
+    private async Task AbortIfIdleAsync(Upload upload, CancellationToken cancellationToken)
+    {
+        var limit = inProgress.Draining ? options.Value.DrainIdleTimeout : options.Value.IdleTimeout;
+        if (!ReferenceEquals(_upload, upload) || System.Diagnostics.Stopwatch.GetElapsedTime(upload.LastHeard) < limit)
+        {
+            return;
+        }
+
+        var setting = inProgress.Draining ? "Ingest:DrainIdleTimeout" : "Ingest:IdleTimeout";
+        await RecordAbortAsync(upload, $"nothing arrived for {limit.TotalSeconds:0.#} s ({setting}); nothing was written");
+        metrics.Finished(BatchState.Aborted, upload.Items);
+        await EndAsync(upload);
+    }
+
     private Upload Current(Guid uploadToken) =>
         _upload is { } upload && upload.Token == uploadToken
             ? upload
@@ -341,6 +361,7 @@ internal sealed partial class BatchGrain(
         }
 
         _upload = null;
+        upload.IdleTimer?.Dispose();
         inProgress.Exit();
 
         // The outcome is in PostgreSQL; an idle batch grain would only skew the activation counts

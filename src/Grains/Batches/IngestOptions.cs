@@ -22,6 +22,22 @@ public sealed class IngestOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// An open upload that hears nothing from its sender (no chunk, no commit) for this long is
+    /// aborted, nothing written, and its batch id is free again: a client or gateway that went away
+    /// without a word holds no id and no upload slot. Default 30 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The same while the silo stops (SIGTERM), shorter: a live upload streams without pauses, and
+    /// one whose sender gave up (a call lost as the silo's gateway closed) would otherwise hold its
+    /// id for the whole <see cref="DrainTimeout"/>, refusing the sender's retry on another silo. Default 3 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan DrainIdleTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Most item errors a rejection lists (the total is always counted). Default 1,000.</summary>
     [Range(1, 1_000_000)]
     public int MaxReportedErrors { get; set; } = 1_000;

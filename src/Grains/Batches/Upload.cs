@@ -27,6 +27,12 @@ internal sealed class Upload(Guid token, BatchHeader header, NpgsqlConnection lo
     /// <summary>How long the start took (the id's lock, its record marked receiving).</summary>
     public TimeSpan StartedIn { get; init; }
 
+    /// <summary>When the upload last heard from its sender (<see cref="System.Diagnostics.Stopwatch"/> ticks): its idle clock.</summary>
+    public long LastHeard { get; set; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>Aborts the upload once it is idle too long (see <see cref="IngestOptions.IdleTimeout"/>).</summary>
+    public IDisposable? IdleTimer { get; set; }
+
     /// <summary>Measures the receive phase (start of upload to commit request).</summary>
     public System.Diagnostics.Stopwatch Started { get; } = System.Diagnostics.Stopwatch.StartNew();
 }

@@ -31,6 +31,8 @@ public sealed class TestClusterTests(PostgresFixture postgres) : IAsyncLifetime
         {
             host.Configuration["Logging:LogLevel:Default"] = "Warning";
             host.Configuration["Silo:Seed"] = "false";
+            host.Configuration["Ingest:IdleTimeout"] = "00:00:03";
+            host.Configuration["Ingest:DrainIdleTimeout"] = "00:00:01";
             host.Services.AddPriceIngestSilo(host.Configuration, _database);
         });
         builder.ConfigureSilo((_, silo) => silo.AddPriceIngestGrainServices());
@@ -100,6 +102,39 @@ public sealed class TestClusterTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upload_that_hears_nothing_for_the_idle_timeout_is_aborted_and_its_id_is_free()
+    {
+        var grain = Client.GetGrain<IBatchGrain>("silent");
+        var header = new BatchHeader("silent", "test", null, Guid.NewGuid());
+        var silent = await grain.StartAsync(header, default);
+        await grain.AppendAsync(silent.UploadToken!.Value, Chunk(0, [Item("CNSGH", "NLRTM", 10)]), default);
+
+        var reason = await AbortReasonAsync("silent");
+        Assert.Contains("Ingest:IdleTimeout", reason, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<UploadExpiredException>(() => grain.CommitAsync(silent.UploadToken.Value, default));
+
+        // Another sender may have the id now; nothing of the silent upload was written.
+        var committed = await UploadAsync("silent", [Item("CNNBO", "DEHAM", 30)]);
+        Assert.Equal(BatchState.Committed, committed.State);
+        Assert.Equal(1L, await Sql.PriceCountAsync(_database));
+    }
+
+    [Fact]
+    public async Task While_the_silo_stops_an_upload_is_aborted_after_the_shorter_drain_idle_timeout()
+    {
+        var grain = Client.GetGrain<IBatchGrain>("left-behind");
+        var start = await grain.StartAsync(new BatchHeader("left-behind", "test", null, Guid.NewGuid()), default);
+        await grain.AppendAsync(start.UploadToken!.Value, Chunk(0, [Item("CNSGH", "NLRTM", 10)]), default);
+        foreach (var silo in _cluster.GetActiveSilos())
+        {
+            silo.ServiceProvider.GetRequiredService<UploadsInProgress>().BeginDrain();
+        }
+
+        Assert.Contains("Ingest:DrainIdleTimeout", await AbortReasonAsync("left-behind"), StringComparison.Ordinal);
+        Assert.Equal(0L, await Sql.PriceCountAsync(_database));
+    }
+
+    [Fact]
     public async Task Lanes_cached_on_either_silo_follow_a_commit_made_through_the_other()
     {
         var silos = _cluster.GetActiveSilos().ToArray();
@@ -125,6 +160,18 @@ public sealed class TestClusterTests(PostgresFixture postgres) : IAsyncLifetime
 
         // And through the stateless rates grain, as a gateway asks.
         Assert.Equal((17L, 7), Answer(await Client.GetGrain<IRatesGrain>(7).GetRatesAsync(Query("asia", "europe", after.CommitSeq), default)));
+    }
+
+    /// <summary>Waits (at most 30 s) until the batch is recorded as aborted; its reason.</summary>
+    private async Task<string> AbortReasonAsync(string id)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await Sql.ScalarAsync<string>(_database, "select state from batches where id = $1", id) != "aborted")
+        {
+            await Task.Delay(100, deadline.Token);
+        }
+
+        return await Sql.ScalarAsync<string>(_database, "select reason from batches where id = $1", id);
     }
 
     private Task<BatchOutcome> UploadAsync(string id, PriceItem[] items) =>
