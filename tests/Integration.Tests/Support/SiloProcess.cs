@@ -315,15 +315,35 @@ public sealed class SiloProcess : IAsyncDisposable
         return (process.ExitCode, (await stdout) + (await stderr));
     }
 
-    /// <summary>A TCP port on 127.0.0.1 that is free right now.</summary>
+    /// <summary>
+    /// A TCP port on 127.0.0.1 that is free right now, below Linux's ephemeral range (32768 and up):
+    /// a process restarted on its old port must find it free, and in the ephemeral range any outgoing
+    /// connection of any process (a PostgreSQL or Orleans connection) can take it in between.
+    /// </summary>
     public static int FreeLoopbackPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(LowestPort, EphemeralPorts);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
+        throw new InvalidOperationException($"no free port on 127.0.0.1 between {LowestPort} and {EphemeralPorts}");
     }
+
+    private const int LowestPort = 20_000;
+
+    private const int EphemeralPorts = 32_768;
 }
 
 /// <summary>Finds, and as a last resort stops, PostgreSQL processes of one local-mode data folder.</summary>
