@@ -5,9 +5,9 @@ namespace PriceIngest.Gateway.Routing;
 /// <summary>Reference data uploads through a silo's <see cref="IReferenceDataGrain"/> (idempotent: an upload may be retried).</summary>
 internal sealed class ClusterReferenceData(IClusterClient cluster, ClusterCalls calls) : IReferenceDataService
 {
-    public Task<int> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken) =>
+    public Task<ReferenceUpload> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken) =>
         calls.RunAsync("reference", ct => cluster.GetGrain<IReferenceDataGrain>(0).PutRegionsAsync(regions, replace, ct), cancellationToken);
 
-    public Task<int> PutPortsAsync(IReadOnlyList<PortRow> ports, bool replace, CancellationToken cancellationToken) =>
-        calls.RunAsync("reference", ct => cluster.GetGrain<IReferenceDataGrain>(0).PutPortsAsync(ports, replace, ct), cancellationToken);
+    public Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken) =>
+        calls.RunAsync("reference", ct => cluster.GetGrain<IReferenceDataGrain>(0).PutPortsAsync(ports, absent, ct), cancellationToken);
 }

@@ -7,8 +7,8 @@ namespace PriceIngest.Grains.Services;
 public interface IReferenceDataGrain : IGrainWithIntegerKey
 {
     /// <summary>As <see cref="IReferenceDataService.PutRegionsAsync"/>.</summary>
-    Task<int> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken);
+    Task<ReferenceUpload> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken);
 
     /// <summary>As <see cref="IReferenceDataService.PutPortsAsync"/>.</summary>
-    Task<int> PutPortsAsync(IReadOnlyList<PortRow> ports, bool replace, CancellationToken cancellationToken);
+    Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken);
 }

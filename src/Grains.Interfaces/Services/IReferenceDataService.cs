@@ -1,12 +1,14 @@
 namespace PriceIngest.Grains.Services;
 
 /// <summary>
-/// Ports and regions. An upload is applied atomically: upsert by key, or with <c>replace</c> the
-/// rows absent from the upload are removed. Invalid uploads throw <see cref="ReferenceDataException"/>.
+/// Ports and regions. An upload is applied atomically: upsert by key, or with <c>replace</c> (for
+/// ports, <see cref="AbsentPorts"/>) the rows absent from the upload are removed. Invalid uploads
+/// throw <see cref="ReferenceDataException"/>; removals that stored prices or ports still need
+/// throw <see cref="ReferenceDataConflictException"/>.
 /// </summary>
 public interface IReferenceDataService
 {
-    Task<int> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken);
+    Task<ReferenceUpload> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken);
 
-    Task<int> PutPortsAsync(IReadOnlyList<PortRow> ports, bool replace, CancellationToken cancellationToken);
+    Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken);
 }

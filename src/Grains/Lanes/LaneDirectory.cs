@@ -41,6 +41,35 @@ public sealed class LaneDirectory(NpgsqlDataSource dataSource)
         return row is not null && (Volatile.Read(ref row[destination >> 6]) & (1L << destination)) != 0;
     }
 
+    /// <summary>
+    /// False only when no lane from or to the port is known to hold prices (as of this silo's commit
+    /// feed; true for every port until the first load). One pass over the origins: for reference
+    /// uploads, not the read path.
+    /// </summary>
+    public bool PortMayHavePrices(int portId)
+    {
+        if (!_loaded || portId < 1 || portId > LaneKey.MaxPortId)
+        {
+            return true;
+        }
+
+        if (Volatile.Read(ref _byOrigin[portId]) is { } from && from.Any(word => word != 0))
+        {
+            return true;
+        }
+
+        var (word, bit) = (portId >> 6, 1L << portId);
+        foreach (var row in _byOrigin)
+        {
+            if (row is not null && (Volatile.Read(ref row[word]) & bit) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Records that <paramref name="lane"/> holds prices (idempotent, thread-safe).</summary>
     public void Add(int lane)
     {

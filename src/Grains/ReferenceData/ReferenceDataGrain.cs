@@ -9,9 +9,9 @@ namespace PriceIngest.Grains.ReferenceData;
 [Reentrant]
 internal sealed class ReferenceDataGrain(IReferenceDataService reference) : Grain, IReferenceDataGrain
 {
-    public Task<int> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken) =>
+    public Task<ReferenceUpload> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken) =>
         reference.PutRegionsAsync(regions, replace, cancellationToken);
 
-    public Task<int> PutPortsAsync(IReadOnlyList<PortRow> ports, bool replace, CancellationToken cancellationToken) =>
-        reference.PutPortsAsync(ports, replace, cancellationToken);
+    public Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken) =>
+        reference.PutPortsAsync(ports, absent, cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Npgsql;
+using PriceIngest.Grains.Lanes;
 using PriceIngest.Grains.Services;
 
 namespace PriceIngest.Grains.ReferenceData;
@@ -8,9 +9,14 @@ namespace PriceIngest.Grains.ReferenceData;
 /// Applies reference uploads atomically: validate against the current rows inside the writing
 /// transaction (tables locked against concurrent uploads), write, commit, then reload the cache.
 /// </summary>
-internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, ReferenceDataCache cache) : IReferenceDataService
+/// <remarks>
+/// A lane id is made of port ids, and prices are never deleted, so a port id must never pass to
+/// another code: a removed port moves to <c>retired_ports</c> with its id, new ids are drawn above
+/// every id ever given, and an upload of a retired code brings the port back with its id.
+/// </remarks>
+internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, ReferenceDataCache cache, LaneDirectory lanes) : IReferenceDataService
 {
-    public async Task<int> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken)
+    public async Task<ReferenceUpload> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -26,13 +32,11 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
             }
         }
 
-        var errors = ReferenceValidation.CheckRegions(regions, existing, replace);
-        if (replace)
+        ThrowIfAny(ReferenceValidation.CheckRegions(regions, existing, replace));
+        if (replace && await StillUsed(connection, transaction, regions.Select(r => r.Slug).ToArray(), cancellationToken) is { Count: > 0 } used)
         {
-            errors.AddRange(await StillUsed(connection, transaction, regions.Select(r => r.Slug).ToArray(), cancellationToken));
+            throw new ReferenceDataConflictException([.. used]);
         }
-
-        ThrowIfAny(errors);
 
         await using (var upsert = new NpgsqlCommand("""
             insert into regions (slug, name, parent_slug)
@@ -46,20 +50,18 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        var removed = new List<string>();
         if (replace)
         {
-            await using var delete = new NpgsqlCommand("delete from regions where slug <> all($1)", connection, transaction);
+            await using var delete = new NpgsqlCommand("delete from regions where slug <> all($1) returning slug", connection, transaction);
             delete.Parameters.Add(new() { Value = regions.Select(r => r.Slug).ToArray() });
-            await delete.ExecuteNonQueryAsync(cancellationToken);
+            await ReadKeysAsync(delete, removed, cancellationToken);
         }
 
-        await BumpVersionAsync(connection, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await cache.ReloadAsync(cancellationToken);
-        return regions.Count;
+        return await FinishAsync(connection, transaction, regions.Count, removed, cancellationToken);
     }
 
-    public async Task<int> PutPortsAsync(IReadOnlyList<PortRow> ports, bool replace, CancellationToken cancellationToken)
+    public async Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -89,13 +91,29 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // A retired code comes back with its id (and so with its prices).
+        await using (var revive = new NpgsqlCommand("""
+            with back as (
+                delete from retired_ports r using unnest($1::text[], $2::text[], $3::text[]) as u(code, name, region)
+                where r.code = u.code
+                returning r.id, u.code, u.name, u.region
+            )
+            insert into ports (id, code, name, region_slug) overriding system value select * from back
+            """, connection, transaction))
+        {
+            AddPortArrays(revive, ports);
+            await revive.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         // Identity values are spent even by rolled-back inserts; under the table lock, rewind the
-        // sequence to the highest id in use and check that the new codes fit before inserting.
+        // sequence to the highest id ever given (retired ones included) and check that the new
+        // codes fit before inserting.
         await using (var room = new NpgsqlCommand("""
+            with given as (select id from ports union all select id from retired_ports)
             select setval(pg_get_serial_sequence('ports', 'id'), coalesce(max(id), 1), max(id) is not null),
                    32767 - coalesce(max(id), 0),
                    (select count(*) from unnest($1::text[]) c where not exists (select 1 from ports p where p.code = c))
-            from ports
+            from given
             """, connection, transaction))
         {
             room.Parameters.Add(new() { Value = ports.Select(p => p.Code).ToArray() });
@@ -126,17 +144,66 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
             }
         }
 
-        if (replace)
+        var removed = absent == AbsentPorts.Kept ? [] : await RetireAbsentAsync(connection, transaction, ports, absent, cancellationToken);
+        return await FinishAsync(connection, transaction, ports.Count, removed, cancellationToken);
+    }
+
+    /// <summary>Moves the ports the upload does not list to <c>retired_ports</c>; refused when one has prices and <paramref name="absent"/> is not <see cref="AbsentPorts.Retired"/>.</summary>
+    private async Task<List<string>> RetireAbsentAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken)
+    {
+        var codes = ports.Select(p => p.Code).ToArray();
+        if (absent != AbsentPorts.Retired)
         {
-            await using var delete = new NpgsqlCommand("delete from ports where code <> all($1)", connection, transaction);
-            delete.Parameters.Add(new() { Value = ports.Select(p => p.Code).ToArray() });
-            await delete.ExecuteNonQueryAsync(cancellationToken);
+            // From this silo's lane directory, which follows the commit feed: a port whose first
+            // prices commit in this instant may pass, and is retired with them, never reassigned.
+            var priced = new List<string>();
+            await using var read = new NpgsqlCommand("select id, code from ports where code <> all($1) order by code", connection, transaction);
+            read.Parameters.Add(new() { Value = codes });
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    if (lanes.PortMayHavePrices(reader.GetInt16(0)))
+                    {
+                        priced.Add($"port '{reader.GetString(1)}' has prices and is not in the upload; add retire=true to remove it anyway (its prices then answer for no code)");
+                    }
+                }
+            }
+
+            if (priced.Count > 0)
+            {
+                throw new ReferenceDataConflictException([.. priced]);
+            }
         }
 
+        await using var retire = new NpgsqlCommand("""
+            with gone as (delete from ports where code <> all($1) returning id, code, name, region_slug)
+            insert into retired_ports (id, code, name, region_slug) select * from gone returning code
+            """, connection, transaction);
+        retire.Parameters.Add(new() { Value = codes });
+        var removed = new List<string>();
+        await ReadKeysAsync(retire, removed, cancellationToken);
+        return removed;
+    }
+
+    private async Task<ReferenceUpload> FinishAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, int rows, List<string> removed, CancellationToken cancellationToken)
+    {
         await BumpVersionAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await cache.ReloadAsync(cancellationToken);
-        return ports.Count;
+        removed.Sort(StringComparer.Ordinal);
+        return new ReferenceUpload(rows, [.. removed]);
+    }
+
+    private static async Task ReadKeysAsync(NpgsqlCommand command, List<string> keys, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
     }
 
     private static async Task BumpVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -149,14 +216,14 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
     private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         // Serialises reference uploads (they validate against what they read); readers are not blocked.
-        await using var command = new NpgsqlCommand("lock table regions, ports in share row exclusive mode", connection, transaction);
+        await using var command = new NpgsqlCommand("lock table regions, ports, retired_ports in share row exclusive mode", connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<IEnumerable<string>> StillUsed(NpgsqlConnection connection, NpgsqlTransaction transaction, string[] kept, CancellationToken cancellationToken)
+    private static async Task<List<string>> StillUsed(NpgsqlConnection connection, NpgsqlTransaction transaction, string[] kept, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            select 'region ''' || region_slug || ''' is removed but port ''' || min(code) || ''' still belongs to it'
+            select 'region ''' || region_slug || ''' is not in the upload but port ''' || min(code) || ''' still belongs to it; move or remove its ports first'
             from ports where region_slug <> all($1) group by region_slug order by 1
             """, connection, transaction);
         command.Parameters.Add(new() { Value = kept });

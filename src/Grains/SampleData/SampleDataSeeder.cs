@@ -32,7 +32,7 @@ public sealed partial class SampleDataSeeder(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var generator = new SampleDataGenerator(options);
         await referenceData.PutRegionsAsync(SampleDataGenerator.Regions(), replace: false, cancellationToken);
-        await referenceData.PutPortsAsync(generator.Ports(), replace: false, cancellationToken);
+        await referenceData.PutPortsAsync(generator.Ports(), AbsentPorts.Kept, cancellationToken);
         var outcome = await ingest.UploadAsync(new BatchHeader(BatchId, "sample data", null), Chunks(generator, cancellationToken), cancellationToken);
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         var snapshot = reference.Current;

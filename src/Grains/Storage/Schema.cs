@@ -331,5 +331,17 @@ internal static class Schema
         new(8, "the home-made silos table goes: Orleans's membership table replaces it", """
             drop table silos;
             """),
+
+        new(9, "removed ports keep their ids, so no new code ever takes over their prices", """
+            -- A port leaves `ports` for this table and comes back from it with its id if its code is
+            -- uploaded again; new ids are drawn above the highest in either table.
+            create table retired_ports (
+                id smallint primary key,
+                code text collate "C" not null unique,
+                name text not null,
+                region_slug text collate "C" not null,
+                retired_at timestamptz not null default now()
+            );
+            """),
     ];
 }

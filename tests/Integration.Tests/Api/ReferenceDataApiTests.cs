@@ -203,7 +203,7 @@ public sealed class ReferenceDataApiTests(PostgresFixture postgres) : IAsyncLife
             north_europe,North Europe,europe
             """));
 
-        var errors = await ErrorsAsync(response);
+        var errors = await ErrorsAsync(response, HttpStatusCode.Conflict);
         Assert.Contains(errors, e => e.Contains("'med'", StringComparison.Ordinal) && e.Contains("ESBCN", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("'asia'", StringComparison.Ordinal));
         Assert.Equal(5, await Sql.ScalarAsync<long>(_silo.ConnectionString, "select count(*) from regions"));
@@ -225,7 +225,7 @@ public sealed class ReferenceDataApiTests(PostgresFixture postgres) : IAsyncLife
             """));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("""{"regions":4,"replaced":true}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal("""{"regions":4,"replaced":true,"removed":["med"]}""", await response.Content.ReadAsStringAsync());
         Assert.Equal("asia:Asia:world,europe:Europe:world,north_europe:North Europe:europe,world:World:-",
             await Sql.ScalarAsync<string>(_silo.ConnectionString, RegionsTable));
         var gone = await Http.GetAsync("/rates?date_from=2016-01-01&date_to=2016-01-01&origin=med&destination=asia");
@@ -244,7 +244,7 @@ public sealed class ReferenceDataApiTests(PostgresFixture postgres) : IAsyncLife
             """));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("""{"ports":4,"replaced":true}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal("""{"ports":4,"replaced":true,"removed":["ESBCN"]}""", await response.Content.ReadAsStringAsync());
         Assert.Equal(0, await Sql.ScalarAsync<long>(_silo.ConnectionString, "select count(*) from ports where code = 'ESBCN'"));
         Assert.Equal(4, await Sql.ScalarAsync<long>(_silo.ConnectionString, "select count(*) from ports"));
 
@@ -296,11 +296,11 @@ public sealed class ReferenceDataApiTests(PostgresFixture postgres) : IAsyncLife
         Assert.Equal(ports, await Sql.ScalarAsync<string>(_silo.ConnectionString, PortsTable));
     }
 
-    /// <summary>Asserts a 400 problem with a non-empty <c>errors</c> array of strings and returns them.</summary>
-    private static async Task<List<string>> ErrorsAsync(HttpResponseMessage response)
+    /// <summary>Asserts a problem (400 unless told) with a non-empty <c>errors</c> array of strings and returns them.</summary>
+    internal static async Task<List<string>> ErrorsAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.BadRequest)
     {
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {text}");
+        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {text}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(text).RootElement;
         Assert.True(problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array, $"no 'errors' array: {text}");
