@@ -1,13 +1,14 @@
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
-using System.Text;
+using PriceIngest.Formats;
 using PriceIngest.Grains.Batches;
 
 namespace PriceIngest.Api.Codecs;
 
 /// <summary>
-/// Reads <c>text/csv</c> prices: a header naming the columns origin, destination, day, price (any
-/// order, other columns ignored), then one item per line. Blank lines are skipped and not counted.
+/// Reads <c>text/csv</c> prices (RFC 4180, see <see cref="CsvReader"/>): a header naming the
+/// columns origin, destination, day, price (any order, other columns ignored), then one item per
+/// record. Blank lines are skipped and not counted.
 /// </summary>
 public static class CsvPriceReader
 {
@@ -18,21 +19,15 @@ public static class CsvPriceReader
         int[]? columns = null;
         var chunk = new ChunkBuilder(chunkSize);
         var errors = new List<ItemError>();
-        await foreach (var line in LineReader.ReadLinesAsync(body, cancellationToken))
+        await foreach (var record in CsvReader.ReadAsync(body, cancellationToken))
         {
-            var span = line.Span;
-            if (span.Trim(" \t"u8).IsEmpty)
-            {
-                continue;
-            }
-
             if (columns is null)
             {
-                columns = ParseHeader(span);
+                columns = ParseHeader(record);
                 continue;
             }
 
-            ReadItem(span, columns, chunk, errors);
+            ReadItem(record, columns, chunk, errors);
             if (chunk.IsFull)
             {
                 yield return chunk.Take()!;
@@ -50,10 +45,14 @@ public static class CsvPriceReader
         }
     }
 
-    private static int[] ParseHeader(ReadOnlySpan<byte> line)
+    private static int[] ParseHeader(CsvRecord header)
     {
-        var names = CsvFields.Split(Encoding.UTF8.GetString(line).TrimStart('\uFEFF'))
-            .Select(n => n.ToLowerInvariant()).ToList();
+        if (header.Error is { } error)
+        {
+            throw new MalformedBodyException($"the CSV header breaks the quoting rules: {error}");
+        }
+
+        var names = Enumerable.Range(0, header.Count).Select(i => header.GetString(i).ToLowerInvariant()).ToList();
         var columns = Columns.Select(c => names.IndexOf(c)).ToArray();
         var missing = Columns.Where((_, i) => columns[i] < 0).ToList();
         return missing.Count == 0
@@ -61,50 +60,28 @@ public static class CsvPriceReader
             : throw new MalformedBodyException($"the CSV header lacks column(s) {string.Join(", ", missing)}: expected 'origin,destination,day,price'");
     }
 
-    private static int SplitFields(ReadOnlySpan<byte> line, Span<Range> ranges)
-    {
-        var count = 0;
-        var start = 0;
-        while (count < ranges.Length)
-        {
-            var comma = line[start..].IndexOf((byte)',');
-            if (comma < 0)
-            {
-                ranges[count++] = start..line.Length;
-                break;
-            }
-
-            ranges[count++] = start..(start + comma);
-            start += comma + 1;
-        }
-
-        return count;
-    }
-
-    private static void ReadItem(ReadOnlySpan<byte> line, int[] columns, ChunkBuilder chunk, List<ItemError> errors)
+    private static void ReadItem(CsvRecord record, int[] columns, ChunkBuilder chunk, List<ItemError> errors)
     {
         var needed = columns.Max() + 1;
-        Span<Range> ranges = needed <= 16 ? stackalloc Range[16] : new Range[needed];
         var index = chunk.NextIndex;
-        if (line.Contains((byte)'"'))
+        if (record.Error is { } error)
         {
-            // Rare: quoted fields. Re-encode the unquoted fields and go through the plain path.
-            var fields = CsvFields.Split(Encoding.UTF8.GetString(line));
-            line = Encoding.UTF8.GetBytes(string.Join(',', fields.Select(f => f.Replace(",", "", StringComparison.Ordinal))));
-        }
-
-        var count = SplitFields(line, ranges);
-        if (count < needed)
-        {
-            errors.Add(new(index, "item", Encoding.UTF8.GetString(line), $"expected at least {needed} comma-separated fields, found {count}"));
+            errors.Add(new(index, "item", record.ToString(), error));
             ItemFields.Finish(chunk, null, null, null, null, errors);
             return;
         }
 
-        var origin = ItemFields.Port(chunk, "origin", line[ranges[columns[0]]], errors);
-        var destination = ItemFields.Port(chunk, "destination", line[ranges[columns[1]]], errors);
-        var day = ItemFields.Day(index, line[ranges[columns[2]]], errors);
-        var price = ItemFields.Price(index, line[ranges[columns[3]]], errors);
+        if (record.Count < needed)
+        {
+            errors.Add(new(index, "item", record.ToString(), $"expected at least {needed} comma-separated fields, found {record.Count}"));
+            ItemFields.Finish(chunk, null, null, null, null, errors);
+            return;
+        }
+
+        var origin = ItemFields.Port(chunk, "origin", record[columns[0]], errors);
+        var destination = ItemFields.Port(chunk, "destination", record[columns[1]], errors);
+        var day = ItemFields.Day(index, record[columns[2]], errors);
+        var price = ItemFields.Price(index, record[columns[3]], errors);
         ItemFields.Finish(chunk, origin, destination, day, price, errors);
     }
 }

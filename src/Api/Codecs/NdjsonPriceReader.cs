@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using PriceIngest.Formats;
 using PriceIngest.Grains.Batches;
 
 namespace PriceIngest.Api.Codecs;

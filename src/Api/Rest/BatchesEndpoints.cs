@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using PriceIngest.Api.Codecs;
+using PriceIngest.Formats;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Services;
 

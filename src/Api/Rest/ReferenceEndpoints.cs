@@ -1,8 +1,7 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using PriceIngest.Api.Codecs;
+using PriceIngest.Formats;
 using PriceIngest.Grains.Services;
 
 namespace PriceIngest.Api.Rest;
@@ -54,17 +53,16 @@ internal static class ReferenceEndpoints
         int[]? positions = null;
         try
         {
-            await foreach (var line in LineReader.ReadLinesAsync(context.Request.BodyReader, context.RequestAborted))
+            await foreach (var record in CsvReader.ReadAsync(context.Request.BodyReader, context.RequestAborted))
             {
-                var text = Encoding.UTF8.GetString(line.Span).TrimStart('\uFEFF');
-                if (text.Trim().Length == 0)
-                {
-                    continue;
-                }
-
-                var fields = CsvFields.Split(text);
+                var fields = Enumerable.Range(0, record.Count).Select(record.GetString).ToList();
                 if (positions is null)
                 {
+                    if (record.Error is { } headerError)
+                    {
+                        return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the CSV header is unreadable; nothing was changed", [$"header: {headerError}"]);
+                    }
+
                     var names = fields.Select(f => f.ToLowerInvariant()).ToList();
                     positions = [.. columns.Select(c => names.IndexOf(c))];
                     var missing = columns.Where((_, i) => positions[i] < 0).ToList();
@@ -75,6 +73,11 @@ internal static class ReferenceEndpoints
                     }
 
                     continue;
+                }
+
+                if (record.Error is { } error)
+                {
+                    errors.Add($"row {rows.Count + 1}: {error}");
                 }
 
                 if (fields.Count <= positions.Max())

@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using PriceIngest.Contracts.V1;
+using PriceIngest.Formats;
 
 namespace PriceIngest.Client.Sources;
 
@@ -27,43 +29,64 @@ public static class PriceFileReader
 
     private static async IAsyncEnumerable<PriceItem> ReadCsvAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = Open(stream);
+        // The server's reader, so that a file means the same on both sides.
+        var body = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         int[]? map = null;
         var width = 0;
-        long lineNumber = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        var records = CsvReader.ReadAsync(body, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            while (await NextAsync(records))
             {
-                continue;
-            }
+                var record = records.Current;
+                if (record.Error is { } error)
+                {
+                    throw new PriceFileException(record.Line, error);
+                }
 
-            var fields = SplitCsv(line, lineNumber);
-            if (map is null)
-            {
-                map = HeaderMap(fields, lineNumber);
-                width = fields.Count;
-                continue;
-            }
+                var fields = Enumerable.Range(0, record.Count).Select(record.GetString).ToList();
+                if (map is null)
+                {
+                    map = HeaderMap(fields, record.Line);
+                    width = fields.Count;
+                    continue;
+                }
 
-            if (fields.Count != width)
-            {
-                throw new PriceFileException(lineNumber, $"expected {width} fields, found {fields.Count}");
-            }
+                if (fields.Count != width)
+                {
+                    throw new PriceFileException(record.Line, $"expected {width} fields, found {fields.Count}");
+                }
 
-            yield return new PriceItem
-            {
-                Origin = fields[map[0]],
-                Destination = fields[map[1]],
-                Day = fields[map[2]],
-                Price = ParsePrice(fields[map[3]], lineNumber),
-            };
+                yield return new PriceItem
+                {
+                    Origin = fields[map[0]],
+                    Destination = fields[map[1]],
+                    Day = fields[map[2]],
+                    Price = ParsePrice(fields[map[3]], record.Line),
+                };
+            }
+        }
+        finally
+        {
+            await records.DisposeAsync();
+            await body.CompleteAsync();
         }
 
         if (map is null)
         {
-            throw new PriceFileException(lineNumber, "the file is empty: expected the header origin,destination,day,price");
+            throw new PriceFileException("the file is empty: expected the header origin,destination,day,price");
+        }
+    }
+
+    private static async Task<bool> NextAsync(IAsyncEnumerator<CsvRecord> records)
+    {
+        try
+        {
+            return await records.MoveNextAsync();
+        }
+        catch (MalformedBodyException e)
+        {
+            throw new PriceFileException(e.Message, e);
         }
     }
 
@@ -86,69 +109,6 @@ public static class PriceFileReader
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var price)
             ? price
             : throw new PriceFileException(lineNumber, $"price '{text}' is not a whole number");
-
-    /// <summary>RFC 4180 fields of one line (quoted fields may contain commas and doubled quotes), trimmed.</summary>
-    internal static List<string> SplitCsv(string line, long lineNumber)
-    {
-        var fields = new List<string>(4);
-        var field = new StringBuilder();
-        var i = 0;
-        while (true)
-        {
-            field.Clear();
-            while (i < line.Length && line[i] is ' ' or '\t')
-            {
-                i++;
-            }
-
-            if (i < line.Length && line[i] == '"')
-            {
-                i++;
-                while (true)
-                {
-                    if (i >= line.Length)
-                    {
-                        throw new PriceFileException(lineNumber, "unterminated quoted field");
-                    }
-
-                    if (line[i] == '"')
-                    {
-                        if (i + 1 < line.Length && line[i + 1] == '"')
-                        {
-                            field.Append('"');
-                            i += 2;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    field.Append(line[i++]);
-                }
-
-                while (i < line.Length && line[i] != ',')
-                {
-                    i++;
-                }
-            }
-            else
-            {
-                while (i < line.Length && line[i] != ',')
-                {
-                    field.Append(line[i++]);
-                }
-            }
-
-            fields.Add(field.ToString().Trim());
-            if (i >= line.Length)
-            {
-                return fields;
-            }
-
-            i++; // the comma
-        }
-    }
 
     private static async IAsyncEnumerable<PriceItem> ReadNdjsonAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

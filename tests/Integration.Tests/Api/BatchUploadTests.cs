@@ -266,6 +266,21 @@ public sealed class BatchUploadTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(7, await Sql.ScalarAsync<long>(_silo.ConnectionString, "select sum(price) from prices"));
     }
 
+    [Fact]
+    public async Task A_quoted_comma_stays_in_its_field_so_the_item_is_rejected_not_read_as_another_port()
+    {
+        var response = await Http.PostAsync("/batches?id=quoted", TestData.Csv(
+            "origin,destination,day,price\r\n\"CN,SGH\",NLRTM,2016-01-01,5\r\nCNSGH,NL\"RTM,2016-01-01,5\r\n\"CNSGH\",\"NLRTM\",\"2016-01-01\",\"5\"\r\n"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(2, errors.GetArrayLength());
+        Assert.Equal((0, "origin", "CN,SGH"), (errors[0].GetProperty("index").GetInt64(), errors[0].GetProperty("field").GetString(), errors[0].GetProperty("value").GetString()));
+        Assert.Equal((1, "item"), (errors[1].GetProperty("index").GetInt64(), errors[1].GetProperty("field").GetString()));
+        Assert.Contains("quote inside an unquoted field", errors[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
     private async Task WaitForStateAsync(string id, string state)
     {
         for (var i = 0; i < 300; i++)

@@ -174,6 +174,15 @@ public sealed class ReferenceDataApiTests(PostgresFixture postgres) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_quoted_name_keeps_its_commas_and_quotes_and_broken_quoting_is_400()
+    {
+        (await Http.PutAsync("/ports", TestData.Csv("code,name,region\r\nNLRTM,\"Rotterdam, \"\"Maasvlakte\"\"\",north_europe\r\n"))).EnsureSuccessStatusCode();
+        Assert.Equal("Rotterdam, \"Maasvlakte\"", await Sql.ScalarAsync<string>(_silo.ConnectionString, "select name from ports where code = 'NLRTM'"));
+
+        await AssertRejectedAsync("/ports", "code,name,region\nDEHAM,\"Ham\"burg,north_europe\n", ["row 1: field 2: text after the closing quote"], "broken quoting");
+    }
+
+    [Fact]
     public async Task Missing_header_columns_are_400_with_errors_and_change_nothing()
     {
         (string Path, string Body)[] cases =

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 
-namespace PriceIngest.Api.Codecs;
+namespace PriceIngest.Formats;
 
 /// <summary>
 /// Reads a body line by line straight from the request pipe, so a million-line upload is never
