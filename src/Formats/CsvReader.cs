@@ -5,28 +5,22 @@ namespace PriceIngest.Formats;
 
 /// <summary>
 /// Reads RFC 4180 CSV records straight from a body: comma-separated fields, double quotes around a
-/// field that holds commas, quotes ("") or line breaks. A leading UTF-8 byte order mark is skipped,
-/// and so are blank lines. A line without quotes is split in place; only a record with quotes is
+/// field that holds commas, quotes ("") or line breaks. Blank lines are skipped (and a leading
+/// byte order mark, by <see cref="LineReader"/>). A line without quotes is split in place; only a record with quotes is
 /// copied. Breaking the quoting rules (a quote inside an unquoted field, text after a closing
 /// quote) is reported on the record (<see cref="CsvRecord.Error"/>), never repaired.
 /// </summary>
 public static class CsvReader
 {
-    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
-
     public static async IAsyncEnumerable<CsvRecord> ReadAsync(PipeReader body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         var record = new CsvRecord();
         var quoted = new QuotedRecord();
         var lineNumber = 0L;
-        await foreach (var read in LineReader.ReadLinesAsync(body, cancellationToken))
+        await foreach (var line in LineReader.ReadLinesAsync(body, cancellationToken))
         {
-            var line = read;
-            if (++lineNumber == 1 && line.Span.StartsWith(Bom))
-            {
-                line = line[Bom.Length..];
-            }
+            lineNumber++;
 
             if (quoted.IsOpen)
             {

@@ -6,11 +6,14 @@ namespace PriceIngest.Formats;
 
 /// <summary>
 /// Reads a body line by line straight from the request pipe, so a million-line upload is never
-/// held in memory as a whole. Lines end with \n or \r\n; a line over the limit fails the body.
+/// held in memory as a whole. Lines end with \n or \r\n; a line over the limit fails the body. A
+/// leading UTF-8 byte order mark is skipped.
 /// </summary>
 public static class LineReader
 {
     public const int MaxLineBytes = 64 * 1024;
+
+    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>Yields each line's UTF-8 bytes (without the line break), valid until the next line is requested.</summary>
     public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadLinesAsync(PipeReader body, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -44,7 +47,9 @@ public static class LineReader
                         length--;
                     }
 
-                    yield return scratch.AsMemory(0, length);
+                    // Editors on Windows start UTF-8 files with a byte order mark; it is not text.
+                    var start = lineNumber == 1 && scratch.AsSpan(0, length).StartsWith(Bom) ? Bom.Length : 0;
+                    yield return scratch.AsMemory(start, length - start);
                 }
 
                 if (buffer.Length > MaxLineBytes)

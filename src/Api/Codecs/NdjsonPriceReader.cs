@@ -9,7 +9,8 @@ namespace PriceIngest.Api.Codecs;
 
 /// <summary>
 /// Reads <c>application/x-ndjson</c> prices: one JSON object per line with string fields origin,
-/// destination, day (YYYY-MM-DD) and an integer number price. Blank lines are skipped.
+/// destination, day (YYYY-MM-DD) and an integer number price, each exactly once (other fields are
+/// ignored). Blank lines are skipped.
 /// </summary>
 public static class NdjsonPriceReader
 {
@@ -58,22 +59,18 @@ public static class NdjsonPriceReader
                 reader.Read();
                 switch (name)
                 {
-                    case "origin":
-                        seenOrigin = true;
+                    case "origin" when !Twice(index, "origin", ref seenOrigin, ref reader, errors):
                         origin = String(ref reader, chunk, "origin", errors);
                         break;
-                    case "destination":
-                        seenDestination = true;
+                    case "destination" when !Twice(index, "destination", ref seenDestination, ref reader, errors):
                         destination = String(ref reader, chunk, "destination", errors);
                         break;
-                    case "day":
-                        seenDay = true;
+                    case "day" when !Twice(index, "day", ref seenDay, ref reader, errors):
                         day = reader.TokenType == JsonTokenType.String
                             ? ItemFields.Day(index, reader.ValueSpan, errors)
                             : Wrong<DateOnly>(index, "day", ref reader, "day must be a string in YYYY-MM-DD form", errors);
                         break;
-                    case "price":
-                        seenPrice = true;
+                    case "price" when !Twice(index, "price", ref seenPrice, ref reader, errors):
                         price = reader.TokenType == JsonTokenType.Number
                             ? ItemFields.Price(index, reader.ValueSpan, errors)
                             : Wrong<long>(index, "price", ref reader, "price must be a JSON number", errors);
@@ -139,6 +136,22 @@ public static class NdjsonPriceReader
         reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray
             ? reader.TokenType.ToString()
             : Encoding.UTF8.GetString(reader.ValueSpan);
+
+    /// <summary>
+    /// Marks the field seen; true (with an error; the caller skips the value) when it was seen
+    /// before: JSON parsers disagree on which of two values wins, so neither is taken.
+    /// </summary>
+    private static bool Twice(long index, string field, ref bool seen, ref Utf8JsonReader reader, List<ItemError> errors)
+    {
+        if (!seen)
+        {
+            seen = true;
+            return false;
+        }
+
+        errors.Add(new(index, field, Raw(ref reader), $"{field} appears twice in the object"));
+        return true;
+    }
 
     private static void Missing(long index, string field, bool seen, List<ItemError> errors)
     {

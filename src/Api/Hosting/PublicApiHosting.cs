@@ -32,6 +32,7 @@ public static class PublicApiHosting
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseListenerSeparation(listeners);
+        app.UseRequestEncodings();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -60,11 +60,6 @@ internal static partial class BatchesEndpoints
                 $"Content-Type '{context.Request.ContentType}' is not accepted: send text/csv or application/x-ndjson");
         }
 
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = options.Value.MaxBatchBodyBytes;
-        }
-
         var header = new BatchHeader(id, context.Request.Headers["X-Batch-Source"].ToString() is { Length: > 0 } s ? s : null, null);
         var chunks = reader(context.Request.BodyReader, options.Value.ChunkItems, context.RequestAborted);
         return await UploadAsync(ingest, header, chunks, context.RequestAborted);

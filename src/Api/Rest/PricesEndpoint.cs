@@ -31,6 +31,10 @@ internal static class PricesEndpoint
         {
             return Problems.Status(StatusCodes.Status400BadRequest, "Malformed body", $"the body is not the expected JSON object: {e.Message}");
         }
+        catch (BadHttpRequestException e)
+        {
+            return Problems.Status(e.StatusCode, "Bad request body", $"{e.Message}; nothing was written");
+        }
 
         if (body is null)
         {

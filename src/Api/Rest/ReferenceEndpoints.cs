@@ -43,11 +43,6 @@ internal static class ReferenceEndpoints
                 : "retire applies only to ports: a region is removed once no port belongs to it");
         }
 
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = options.MaxReferenceBodyBytes;
-        }
-
         var rows = new List<string[]>();
         var errors = new List<string>();
         int[]? positions = null;

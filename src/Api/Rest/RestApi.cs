@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PriceIngest.Api.Hosting;
 
 namespace PriceIngest.Api.Rest;
 
@@ -12,17 +14,19 @@ public static class RestApi
     {
         services.AddOptions<RestOptions>().Bind(configuration.GetSection(RestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
+        services.AddRequestEncodings();
         return services;
     }
 
     public static IEndpointRouteBuilder MapPriceIngestRest(this IEndpointRouteBuilder endpoints)
     {
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<RestOptions>>().Value;
         endpoints.MapGet("/rates", RatesEndpoint.GetAsync);
-        endpoints.MapPost("/batches", BatchesEndpoints.PostAsync);
+        endpoints.MapPost("/batches", BatchesEndpoints.PostAsync).WithMetadata(new BodySizeLimit(options.MaxBatchBodyBytes));
         endpoints.MapGet("/batches/{id}", BatchesEndpoints.GetAsync);
         endpoints.MapPost("/prices", PricesEndpoint.PostAsync);
-        endpoints.MapPut("/regions", ReferenceEndpoints.PutRegionsAsync);
-        endpoints.MapPut("/ports", ReferenceEndpoints.PutPortsAsync);
+        endpoints.MapPut("/regions", ReferenceEndpoints.PutRegionsAsync).WithMetadata(new BodySizeLimit(options.MaxReferenceBodyBytes));
+        endpoints.MapPut("/ports", ReferenceEndpoints.PutPortsAsync).WithMetadata(new BodySizeLimit(options.MaxReferenceBodyBytes));
         return endpoints;
     }
 }

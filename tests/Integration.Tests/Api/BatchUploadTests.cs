@@ -281,6 +281,34 @@ public sealed class BatchUploadTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
     }
 
+    [Fact]
+    public async Task An_ndjson_field_given_twice_is_an_item_error_and_neither_value_is_taken()
+    {
+        var response = await Http.PostAsync("/batches?id=twice", TestData.Ndjson(
+            "{\"origin\":\"CNSGH\",\"destination\":\"NLRTM\",\"day\":\"2016-01-01\",\"price\":5}\n" +
+            "{\"origin\":\"CNSGH\",\"destination\":\"NLRTM\",\"day\":\"2016-01-01\",\"price\":5,\"price\":9000}\n"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var error = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray());
+        Assert.Equal((1, "price", "9000", "price appears twice in the object"),
+            (error.GetProperty("index").GetInt64(), error.GetProperty("field").GetString(), error.GetProperty("value").GetString(), error.GetProperty("reason").GetString()));
+        Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
+    [Theory]
+    [InlineData("text/csv", "origin,destination,day,price\nCNSGH,NLRTM,2016-01-01,5\n")]
+    [InlineData("application/x-ndjson", "{\"origin\":\"CNSGH\",\"destination\":\"NLRTM\",\"day\":\"2016-01-01\",\"price\":5}\n")]
+    public async Task A_body_starting_with_a_byte_order_mark_is_read(string contentType, string body)
+    {
+        var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(body)]);
+        content.Headers.ContentType = new(contentType);
+
+        var response = await Http.PostAsync("/batches?id=bom", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(5, await Sql.ScalarAsync<long>(_silo.ConnectionString, "select sum(price) from prices"));
+    }
+
     private async Task WaitForStateAsync(string id, string state)
     {
         for (var i = 0; i < 300; i++)
