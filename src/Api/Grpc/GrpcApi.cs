@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using PriceIngest.Api.Security;
 using PriceIngest.Contracts.V1;
 
 namespace PriceIngest.Api.Grpc;
@@ -78,8 +79,8 @@ public static class GrpcApi
         var group = endpoints.MapGroup(string.Empty);
         group.MapGrpcService<IngestGrpcService>();
         group.MapGrpcService<PriceGrpcService>();
-        group.MapGrpcHealthChecksService();
-        group.MapGrpcReflectionService();
+        group.MapGrpcHealthChecksService().AllowAnonymous();
+        group.MapGrpcReflectionService().RequireAuthorization(ApiPolicies.Read);
         return group;
     }
 }

@@ -1,7 +1,9 @@
 using Google.Protobuf.Reflection;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PriceIngest.Api.Security;
 using PriceIngest.Contracts;
 using PriceIngest.Contracts.V1;
 using PriceIngest.Grains.Batches;
@@ -26,6 +28,7 @@ internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiO
     public static void BindService(ServiceBinderBase binder, IngestService.IngestServiceBase service) =>
         IngestService.BindService(new RawRequestBinder(binder, nameof(UploadBatch)), service);
 
+    [Authorize(Policy = ApiPolicies.Ingest)]
     public override async Task<BatchReceipt> UploadBatch(IAsyncStreamReader<RawMessage> requestStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(requestStream);
@@ -46,6 +49,7 @@ internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiO
         return await UploadAsync(header, UploadStream.ReadAsync(requests, options.Value.ChunkItems, cancellationToken), cancellationToken);
     }
 
+    [Authorize(Policy = ApiPolicies.Ingest)]
     public override async Task<BatchReceipt> SubmitBatch(SubmitBatchRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -55,6 +59,7 @@ internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiO
         return await UploadAsync(header, chunks, context.CancellationToken);
     }
 
+    [Authorize(Policy = ApiPolicies.Read)]
     public override async Task<BatchReceipt> GetBatch(GetBatchRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);

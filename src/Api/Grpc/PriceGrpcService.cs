@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using PriceIngest.Api.Security;
 using PriceIngest.Contracts.V1;
 using PriceIngest.Grains.Services;
 using Grpc.Core;
@@ -6,6 +8,7 @@ using Grpc.Core;
 namespace PriceIngest.Api.Grpc;
 
 /// <summary><c>priceingest.v1.PriceService</c> over <see cref="IRatesService"/>: the same answers as <c>GET /rates</c>.</summary>
+[Authorize(Policy = ApiPolicies.Read)]
 internal sealed class PriceGrpcService(IRatesService rates) : PriceService.PriceServiceBase
 {
     public override async Task<RatesReply> GetRates(RatesRequest request, ServerCallContext context)

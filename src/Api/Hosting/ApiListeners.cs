@@ -29,7 +29,7 @@ public sealed class ApiListeners
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(silo);
-        var address = silo.HttpHost is "*" or "0.0.0.0" ? IPAddress.Any : IPAddress.Loopback;
+        var address = silo.BeyondLoopback ? IPAddress.Any : IPAddress.Loopback;
         ListenOptions? declared = null;
         kestrel.ConfigureEndpointDefaults(listen => declared = listen);
 
@@ -62,4 +62,8 @@ public sealed class ApiListeners
 }
 
 /// <summary>Where the two APIs listen: host ("localhost" or "*"), ports (0: a free one), optional TLS for gRPC.</summary>
-public sealed record ApiEndpointSettings(string HttpHost, int HttpPort, int GrpcPort, string? GrpcCertificatePath, string? GrpcCertificatePassword);
+public sealed record ApiEndpointSettings(string HttpHost, int HttpPort, int GrpcPort, string? GrpcCertificatePath, string? GrpcCertificatePassword)
+{
+    /// <summary>True when the APIs listen on every interface ("*" or "0.0.0.0"), not only loopback.</summary>
+    public bool BeyondLoopback => HttpHost is "*" or "0.0.0.0";
+}

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PriceIngest.Api.Grpc;
 using PriceIngest.Api.Rest;
+using PriceIngest.Api.Security;
 
 namespace PriceIngest.Api.Hosting;
 
@@ -14,9 +15,10 @@ namespace PriceIngest.Api.Hosting;
 /// </summary>
 public static class PublicApiHosting
 {
-    public static IServiceCollection AddPublicApi(this IServiceCollection services, IConfiguration configuration, ApiListeners listeners)
+    public static IServiceCollection AddPublicApi(this IServiceCollection services, IConfiguration configuration, ApiListeners listeners, ApiEndpointSettings endpoints)
     {
         services.AddSingleton(listeners);
+        services.AddApiSecurity(configuration, endpoints);
         services.AddPriceIngestRest(configuration);
         services.AddPriceIngestGrpc(configuration);
         services.AddPrometheusMetrics();
@@ -32,11 +34,12 @@ public static class PublicApiHosting
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseListenerSeparation(listeners);
+        app.UseApiSecurity();
         app.UseRequestEncodings();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapPrometheusMetrics();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapPrometheusMetrics().RequireAuthorization(ApiPolicies.Admin);
         app.MapPriceIngestRest();
         var grpc = app.MapPriceIngestGrpc();
         grpc.WithMetadata(new ListenerSeparation.GrpcEndpoint());

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PriceIngest.Api.Hosting;
+using PriceIngest.Api.Security;
 
 namespace PriceIngest.Api.Rest;
 
@@ -21,12 +22,12 @@ public static class RestApi
     public static IEndpointRouteBuilder MapPriceIngestRest(this IEndpointRouteBuilder endpoints)
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<RestOptions>>().Value;
-        endpoints.MapGet("/rates", RatesEndpoint.GetAsync);
-        endpoints.MapPost("/batches", BatchesEndpoints.PostAsync).WithMetadata(new BodySizeLimit(options.MaxBatchBodyBytes));
-        endpoints.MapGet("/batches/{id}", BatchesEndpoints.GetAsync);
-        endpoints.MapPost("/prices", PricesEndpoint.PostAsync);
-        endpoints.MapPut("/regions", ReferenceEndpoints.PutRegionsAsync).WithMetadata(new BodySizeLimit(options.MaxReferenceBodyBytes));
-        endpoints.MapPut("/ports", ReferenceEndpoints.PutPortsAsync).WithMetadata(new BodySizeLimit(options.MaxReferenceBodyBytes));
+        endpoints.MapGet("/rates", RatesEndpoint.GetAsync).RequireAuthorization(ApiPolicies.Read);
+        endpoints.MapPost("/batches", BatchesEndpoints.PostAsync).WithMetadata(new BodySizeLimit(options.MaxBatchBodyBytes)).RequireAuthorization(ApiPolicies.Ingest);
+        endpoints.MapGet("/batches/{id}", BatchesEndpoints.GetAsync).RequireAuthorization(ApiPolicies.Read);
+        endpoints.MapPost("/prices", PricesEndpoint.PostAsync).RequireAuthorization(ApiPolicies.Ingest);
+        endpoints.MapPut("/regions", ReferenceEndpoints.PutRegionsAsync).WithMetadata(new BodySizeLimit(options.MaxReferenceBodyBytes)).RequireAuthorization(ApiPolicies.Admin);
+        endpoints.MapPut("/ports", ReferenceEndpoints.PutPortsAsync).WithMetadata(new BodySizeLimit(options.MaxReferenceBodyBytes)).RequireAuthorization(ApiPolicies.Admin);
         return endpoints;
     }
 }

@@ -29,7 +29,7 @@ public static class GatewayApp
         builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently = true);
 
         builder.AddPriceIngestGateway(connectionString);
-        builder.Services.AddPublicApi(builder.Configuration, listeners);
+        builder.Services.AddPublicApi(builder.Configuration, listeners, gateway.Endpoints);
 
         var app = builder.Build();
         app.MapPublicApi(listeners);

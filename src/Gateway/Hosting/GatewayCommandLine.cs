@@ -9,5 +9,6 @@ internal static class GatewayCommandLine
         ["--grpc-port"] = "Gateway:GrpcPort",
         ["--http-host"] = "Gateway:HttpHost",
         ["--connection-string"] = "ConnectionStrings:Prices",
+        ["--api-keys"] = "Security:ApiKeysFile",
     };
 }

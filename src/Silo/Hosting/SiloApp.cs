@@ -24,7 +24,7 @@ public static class SiloApp
         // before the Orleans silo, registered next, starts.
         builder.Services.AddPriceIngestSilo(builder.Configuration, connectionString);
         builder.AddOrleansSilo(silo, connectionString, localMode);
-        builder.Services.AddPublicApi(builder.Configuration, listeners);
+        builder.Services.AddPublicApi(builder.Configuration, listeners, silo.Endpoints);
         if (silo.Seed ?? localMode)
         {
             builder.Services.AddSingleton(new SampleDataOptions());

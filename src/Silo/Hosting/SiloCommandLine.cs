@@ -12,6 +12,7 @@ internal static class SiloCommandLine
         ["--gateway-port"] = "Silo:GatewayPort",
         ["--data-dir"] = "Silo:DataDirectory",
         ["--connection-string"] = "ConnectionStrings:Prices",
+        ["--api-keys"] = "Security:ApiKeysFile",
     };
 
     /// <summary><c>--no-seed</c> is a flag; the configuration provider wants key=value.</summary>
