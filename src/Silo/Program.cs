@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PriceIngest.Api.Hosting;
 using PriceIngest.EmbeddedPostgres;
 using PriceIngest.Silo.Hosting;
 using PriceIngest.Silo.LocalMode;
@@ -30,11 +31,13 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, CancelSt
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, CancelStartup);
 
 PostgresServer? embedded = null;
+DataFolderLock? dataFolder = null;
 try
 {
     if (string.IsNullOrWhiteSpace(connectionString))
     {
         var dataDirectory = configuration["Silo:DataDirectory"] ?? new SiloOptions().DataDirectory;
+        dataFolder = DataFolderLock.Acquire(dataDirectory);
         embedded = await LocalPostgres.StartAsync(dataDirectory, logger, startup.Token);
         connectionString = embedded.ConnectionString;
     }
@@ -52,10 +55,17 @@ catch (OperationCanceledException) when (startup.IsCancellationRequested)
 {
     Console.WriteLine("Start-up cancelled.");
 }
+catch (Exception e) when (!started && (e is PostgresServerException ? e.Message : StartupFailures.Describe(e)) is { } reason)
+{
+    await Console.Error.WriteLineAsync($"PriceIngest silo did not start: {reason}");
+    Environment.ExitCode = 1;
+}
 finally
 {
     if (embedded is not null)
     {
         await embedded.DisposeAsync();
     }
+
+    dataFolder?.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PriceIngest.Api.Hosting;
 using PriceIngest.Formats;
 
 namespace PriceIngest.Api.Security;
@@ -73,11 +74,11 @@ public sealed partial class ApiKeyStore : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"the API keys file '{path}' cannot be read: {e.Message}", e);
+            throw new StartupRefusedException($"the API keys file '{path}' cannot be read: {e.Message}");
         }
         catch (FormatException e)
         {
-            throw new InvalidOperationException($"the API keys file '{path}' is invalid: {e.Message}", e);
+            throw new StartupRefusedException($"the API keys file '{path}' is invalid: {e.Message}");
         }
     }
 
@@ -93,7 +94,7 @@ public sealed partial class ApiKeyStore : IDisposable
                 _keys = keys;
                 LogLoaded(_logger, keys.Count, _path!);
             }
-            catch (InvalidOperationException e)
+            catch (StartupRefusedException e)
             {
                 LogReloadFailed(_logger, _path!, e.Message);
             }

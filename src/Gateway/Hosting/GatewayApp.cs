@@ -15,7 +15,7 @@ public static class GatewayApp
         var connectionString = builder.Configuration.GetConnectionString("Prices");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 "a gateway needs the cluster's PostgreSQL: set ConnectionStrings__Prices or pass --connection-string (local mode is the silo alone)");
         }
 

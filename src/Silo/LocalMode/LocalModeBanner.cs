@@ -18,10 +18,16 @@ internal static class LocalModeBanner
               REST:   {address}
               gRPC:   {listeners.GrpcAddress}  (priceingest.v1.IngestService, priceingest.v1.PriceService, grpc.health.v1.Health; protos/priceingest/v1)
               Orleans: silo {silo.SiloAddress.Endpoint}, gateway {silo.GatewayAddress?.Endpoint}{(embedded is null ? "" : $"; a second silo joins with --connection-string \"{embedded.ConnectionString}\"")}
+              Keys:   {Security(app)}
               Try:    curl '{address}/rates?date_from=2016-01-01&date_to=2016-01-10&origin=CNSGH&destination=north_europe_main'
                       curl '{address}/health/ready'
             Press Ctrl+C to stop.
 
             """);
     }
+
+    private static string Security(WebApplication app) =>
+        app.Services.GetRequiredService<PriceIngest.Api.Security.ApiKeyStore>().Enabled
+            ? $"API keys from {app.Configuration["Security:ApiKeysFile"]} (send 'Authorization: Bearer KEY')"
+            : "none: anonymous callers have every role, which is accepted only on loopback (see docs/security.md)";
 }

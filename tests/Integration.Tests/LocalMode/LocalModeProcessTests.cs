@@ -54,6 +54,19 @@ public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITes
             firstRates = await GetRatesAsync(silo);
             AssertTenDaysInOrder(firstRates);
 
+            // A second start on the folder in use refuses in one line, and the first keeps working.
+            // (Its folder is passed as a plain argument: disposing a SiloProcess stops PostgreSQL
+            // servers left on its own data folder, which here is the first silo's.)
+            await using (var second = SiloProcess.Start(SiloProcess.FreeLoopbackPort(), folder.Root, null, "--data-dir", folder.Data))
+            {
+                Assert.Equal(1, await second.WaitForExitAsync(StopTimeout));
+                Assert.Contains($"PriceIngest silo did not start: the data folder {folder.Data} is in use by silo process {silo.Pid}", second.Output, StringComparison.Ordinal);
+                Assert.DoesNotContain("Unhandled exception", second.Output, StringComparison.Ordinal);
+                Assert.DoesNotContain("stopping it", second.Output, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(firstRates, await GetRatesAsync(silo));
+
             firstFacts = await DatabaseFacts.ReadAsync(pgPort);
             Assert.Equal(1L, firstFacts.CommittedBatches);
             Assert.Equal(seeded.CommitSeq, firstFacts.SampleCommitSeq);
@@ -153,6 +166,15 @@ public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITes
         Assert.False(Directory.Exists(folder.Data), $"{folder.Data} was created although a connection string was given\n{silo.OutputTail()}");
         Assert.False(Directory.Exists(Path.Combine(folder.Root, ".data")), "the default data folder was created although a connection string was given");
         Assert.Empty(LocalPostgresProcesses.Find(folder.Root, exceptPid: silo.Pid));
+
+        // A port in use is a one-line error and a non-zero exit, not a crash.
+        await using (var busy = SiloProcess.Start(silo.HttpPort, folder.Root, null, "--connection-string", connectionString))
+        {
+            Assert.Equal(1, await busy.WaitForExitAsync(StopTimeout));
+            Assert.Contains("PriceIngest silo did not start:", busy.Output, StringComparison.Ordinal);
+            Assert.Contains("address already in use", busy.Output, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Unhandled exception", busy.Output, StringComparison.Ordinal);
+        }
 
         // Migrated that database; no sample data without local mode.
         Assert.Equal(Schema.Migrations.Length, await Sql.ScalarAsync<long>(connectionString, "select count(*) from schema_migrations"));

@@ -219,6 +219,24 @@ public sealed class SiloProcess : IAsyncDisposable
         return (ExitCodeAfterExit(), elapsed);
     }
 
+    /// <summary>Waits for a process that should end by itself (a refused start); returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"The process did not exit within {timeout.TotalSeconds:0} s.\n{OutputTail()}");
+        }
+
+        // The asynchronous output readers finish after the exit.
+        await Task.Delay(100);
+        return ExitCodeAfterExit();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
