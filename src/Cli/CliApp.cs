@@ -8,7 +8,7 @@ namespace PriceIngest.Cli;
 public static class CliApp
 {
     public const string ExitCodesHelp =
-        "Exit codes: 0 success; 2 usage error; 3 rejected input (batch rejected, invalid argument, not found, unreadable file); 4 server unavailable (after the retries) or no answer in time; 5 other error.";
+        "Exit codes: 0 success; 2 usage error; 3 rejected input or caller (batch rejected, invalid argument, not found, unreadable file, no or a short API key); 4 server unavailable (after the retries) or no answer in time; 5 other error.";
 
     /// <summary>The command tree; named "priceingest" whatever the host process is called.</summary>
     public static Command Build(CliConsole console)
@@ -22,6 +22,7 @@ public static class CliApp
             UploadCommand.Create(console),
             RatesCommand.Create(console),
             BatchCommand.Create(console),
+            KeysCommand.Create(console),
             new HelpOption(),
             new VersionOption(),
         };

@@ -8,7 +8,7 @@ public static class ExitCodes
     /// <summary>The command line is wrong: unknown option, missing argument, malformed value, missing file.</summary>
     public const int Usage = 2;
 
-    /// <summary>The server (or the file reader) refused the input: batch rejected, INVALID_ARGUMENT, NOT_FOUND, limits.</summary>
+    /// <summary>The server (or the file reader) refused the input or the caller: batch rejected, INVALID_ARGUMENT, NOT_FOUND, limits, no or a short key.</summary>
     public const int Rejected = 3;
 
     /// <summary>The server could not be reached or did not answer in time, after the retries.</summary>

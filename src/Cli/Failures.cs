@@ -46,6 +46,12 @@ internal static class Failures
                 or StatusCode.FailedPrecondition or StatusCode.ResourceExhausted:
                 console.Fail($"{detail} ({code})");
                 return ExitCodes.Rejected;
+            case StatusCode.Unauthenticated:
+                console.Fail($"{detail} ({code}: pass a key with --api-key or $PRICEINGEST_API_KEY; 'priceingest keys new' mints one)");
+                return ExitCodes.Rejected;
+            case StatusCode.PermissionDenied:
+                console.Fail($"{detail} ({code})");
+                return ExitCodes.Rejected;
             case StatusCode.AlreadyExists:
                 console.Fail($"{detail} ({code}: this batch id is being uploaded right now; ask for its status with 'priceingest batch ID' later)");
                 return ExitCodes.Other;

@@ -9,6 +9,7 @@ internal sealed class ServerOptions
     public const string DefaultServer = "http://127.0.0.1:5081";
     public const string ServerVariable = "PRICEINGEST_SERVER";
     public const string AuthorizationVariable = "PRICEINGEST_AUTHORIZATION";
+    public const string ApiKeyVariable = "PRICEINGEST_API_KEY";
 
     private readonly Option<string?> _server = new("--server", "-s")
     {
@@ -30,6 +31,12 @@ internal sealed class ServerOptions
     };
 
     private readonly Option<bool> _gzip = new("--gzip") { Description = "Compress request messages with gzip" };
+
+    private readonly Option<string?> _apiKey = new("--api-key")
+    {
+        Description = $"The API key to call with (sent as 'authorization: Bearer KEY') [default: ${ApiKeyVariable}, which keeps it out of the process list]",
+        HelpName = "KEY",
+    };
 
     private readonly Option<string?> _authorization = new("--authorization")
     {
@@ -61,6 +68,7 @@ internal sealed class ServerOptions
         command.Options.Add(_timeout);
         command.Options.Add(_attempts);
         command.Options.Add(_gzip);
+        command.Options.Add(_apiKey);
         command.Options.Add(_authorization);
     }
 
@@ -96,10 +104,17 @@ internal sealed class ServerOptions
             authorization = console.GetEnvironment(AuthorizationVariable);
         }
 
+        var apiKey = parse.GetValue(_apiKey);
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            apiKey = console.GetEnvironment(ApiKeyVariable);
+        }
+
         var options = new PriceIngestClientOptions
         {
             MaxAttempts = parse.GetValue(_attempts),
             UseGzip = parse.GetValue(_gzip),
+            ApiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey.Trim(),
             Authorization = string.IsNullOrEmpty(authorization) ? null : authorization,
             Source = "priceingest-cli",
             OnRetry = onRetry,

@@ -250,12 +250,15 @@ public sealed class PriceIngestClient : IDisposable
     private CallOptions Options(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         Metadata? headers = null;
-        if (!string.IsNullOrEmpty(_options.Authorization) || _options.UseGzip)
+        var authorization = !string.IsNullOrEmpty(_options.Authorization) ? _options.Authorization
+            : !string.IsNullOrEmpty(_options.ApiKey) ? "Bearer " + _options.ApiKey
+            : null;
+        if (authorization is not null || _options.UseGzip)
         {
             headers = [];
-            if (!string.IsNullOrEmpty(_options.Authorization))
+            if (authorization is not null)
             {
-                headers.Add("authorization", _options.Authorization);
+                headers.Add("authorization", authorization);
             }
 
             if (_options.UseGzip)

@@ -23,7 +23,10 @@ public sealed class PriceIngestClientOptions
     /// <summary>Compress request messages with gzip (grpc-encoding).</summary>
     public bool UseGzip { get; set; }
 
-    /// <summary>Sent as the <c>authorization</c> header of every call (e.g. "Bearer ..."). Null: none.</summary>
+    /// <summary>An API key, sent as <c>authorization: Bearer KEY</c> with every call. Null: none (or <see cref="Authorization"/>).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Sent as the <c>authorization</c> header of every call (e.g. "Bearer ..."), in place of <see cref="ApiKey"/>. Null: none.</summary>
     public string? Authorization { get; set; }
 
     /// <summary>Items per UploadBatch message.</summary>

@@ -48,6 +48,9 @@ public sealed partial class ApiKeyStore : IDisposable
     /// <summary>False when no keys file is configured: callers are anonymous.</summary>
     public bool Enabled => _path is not null;
 
+    /// <summary>The keys file's full path, or null.</summary>
+    public string? FilePath => _path;
+
     /// <summary>The key whose SHA-256 matches, or null. Every stored hash is compared, in constant time each.</summary>
     public ApiKeyEntry? Find(ReadOnlySpan<char> presented)
     {

@@ -27,7 +27,7 @@ internal static class LocalModeBanner
     }
 
     private static string Security(WebApplication app) =>
-        app.Services.GetRequiredService<PriceIngest.Api.Security.ApiKeyStore>().Enabled
-            ? $"API keys from {app.Configuration["Security:ApiKeysFile"]} (send 'Authorization: Bearer KEY')"
+        app.Services.GetRequiredService<PriceIngest.Api.Security.ApiKeyStore>().FilePath is { } path
+            ? $"API keys from {path} (send 'Authorization: Bearer KEY')"
             : "none: anonymous callers have every role, which is accepted only on loopback (see docs/security.md)";
 }

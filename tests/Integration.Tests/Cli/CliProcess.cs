@@ -15,8 +15,15 @@ internal static class CliProcess
 
     public static Task<Result> RunAsync(string? stdin, params string[] args) => ExecAsync("dotnet", stdin, [Dll(), .. args]);
 
+    /// <summary>Runs the CLI with <paramref name="environment"/> added to (or, for null values, removed from) its environment.</summary>
+    public static Task<Result> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        ExecAsync("dotnet", null, environment, [Dll(), .. args]);
+
     /// <summary>Runs any program the same way (2 minutes at most; killed beyond).</summary>
-    public static async Task<Result> ExecAsync(string program, string? stdin, params string[] args)
+    public static Task<Result> ExecAsync(string program, string? stdin, params string[] args) =>
+        ExecAsync(program, stdin, new Dictionary<string, string?>(), args);
+
+    private static async Task<Result> ExecAsync(string program, string? stdin, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -31,6 +38,11 @@ internal static class CliProcess
         }
 
         start.Environment.Remove("PRICEINGEST_SERVER");
+        start.Environment.Remove("PRICEINGEST_API_KEY");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
