@@ -24,7 +24,8 @@ internal static class KeysCommand
         var mint = new Command(
             "new",
             "Mint a new API key. Prints the key once (give it to the client, e.g. as $PRICEINGEST_API_KEY) and the line to add " +
-            "to the server's keys file (--api-keys FILE), which holds only the key's SHA-256. Servers re-read the file when it changes.")
+            "to the server's keys file (--api-keys FILE), which holds only the key's SHA-256. Servers re-read the file when it changes. " +
+            CliApp.ExitCodesHelp)
         {
             name, role,
         };
@@ -51,6 +52,6 @@ internal static class KeysCommand
                 """.AsMemory(), cancellationToken);
             return ExitCodes.Success;
         });
-        return new Command("keys", "API keys: 'keys new' mints one") { mint };
+        return new Command("keys", "API keys: 'keys new' mints one, offline. " + CliApp.ExitCodesHelp) { mint };
     }
 }
