@@ -239,7 +239,7 @@ public sealed class CliTests : IAsyncLifetime
             }
         }
 
-        Assert.Equal(["upload", "rates", "batch"], root.Subcommands.Select(c => c.Name));
+        Assert.Equal(["upload", "rates", "batch", "keys"], root.Subcommands.Select(c => c.Name));
     }
 
     [Fact]
