@@ -16,6 +16,10 @@ public static class ApiConfigurationDefaults
         // API logs them itself (events 3102-3105), so only the library's warnings and errors stay.
         ["Logging:LogLevel:Grpc.AspNetCore.Server.ServerCallHandler"] = "Warning",
 
+        // ASP.NET Core logs two information lines per request (about 680 bytes: gigabytes per hour
+        // at our request rates). Request logs are for debugging; batch outcomes are logged by us.
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+
         // Orleans narrates its start-up and every membership step at information level (dozens
         // of lines per silo); its warnings and errors are what an operator needs.
         ["Logging:LogLevel:Orleans"] = "Warning",

@@ -37,9 +37,9 @@ internal sealed partial class SiloDrain(UploadsInProgress uploads, IOptions<Inge
         }
     }
 
-    [LoggerMessage(EventId = 2400, Level = LogLevel.Information, Message = "Silo stopping: {Open} open uploads finished in {Milliseconds} ms")]
+    [LoggerMessage(EventId = 2420, Level = LogLevel.Information, Message = "Silo stopping: {Open} open uploads finished in {Milliseconds} ms")]
     private static partial void LogDrained(ILogger logger, int open, long milliseconds);
 
-    [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "Silo stopping: {Open} uploads still open after {Milliseconds} ms are aborted")]
+    [LoggerMessage(EventId = 2421, Level = LogLevel.Warning, Message = "Silo stopping: {Open} uploads still open after {Milliseconds} ms are aborted")]
     private static partial void LogDrainTimedOut(ILogger logger, int open, long milliseconds);
 }

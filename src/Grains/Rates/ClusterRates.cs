@@ -101,6 +101,6 @@ internal sealed partial class ClusterRates(
         return summed.Count == 0 ? lanes : [.. lanes.Where(lane => !summed.Contains(lane))];
     }
 
-    [LoggerMessage(EventId = 2300, Level = LogLevel.Warning, Message = "Silo {Silo} did not answer a lane sum; its lanes are read through their grains")]
+    [LoggerMessage(EventId = 2310, Level = LogLevel.Warning, Message = "Silo {Silo} did not answer a lane sum; its lanes are read through their grains")]
     private static partial void LogSiloUnreachable(ILogger logger, SiloAddress silo, Exception exception);
 }
