@@ -15,6 +15,7 @@ public static class RestApi
     {
         services.AddOptions<RestOptions>().Bind(configuration.GetSection(RestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
+        services.AddExceptionHandler<UnavailableAnswers>();
         services.AddRequestEncodings();
         return services;
     }

@@ -269,8 +269,15 @@ internal sealed partial class BatchGrain(
             this.DeactivateOnIdle();
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await BatchStore.ReadAsync(connection, BatchId, cancellationToken);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            return await BatchStore.ReadAsync(connection, BatchId, cancellationToken);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException || e.IsTransient)
+        {
+            throw new ServiceUnavailableException($"the database is unreachable; the state of batch '{BatchId}' cannot be read right now, retry shortly", e);
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

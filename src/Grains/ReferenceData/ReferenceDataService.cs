@@ -16,7 +16,26 @@ namespace PriceIngest.Grains.ReferenceData;
 /// </remarks>
 internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, ReferenceDataCache cache, LaneDirectory lanes) : IReferenceDataService
 {
-    public async Task<ReferenceUpload> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken)
+    public Task<ReferenceUpload> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken) =>
+        UnavailableIfDatabaseIsAsync(() => WriteRegionsAsync(regions, replace, cancellationToken));
+
+    public Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken) =>
+        UnavailableIfDatabaseIsAsync(() => WritePortsAsync(ports, absent, cancellationToken));
+
+    private static async Task<ReferenceUpload> UnavailableIfDatabaseIsAsync(Func<Task<ReferenceUpload>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (NpgsqlException e) when (e is not PostgresException || e.IsTransient)
+        {
+            // Nothing was committed: the transaction ends with the connection.
+            throw new ServiceUnavailableException("the database is unreachable; nothing was changed, retry shortly", e);
+        }
+    }
+
+    private async Task<ReferenceUpload> WriteRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -61,7 +80,7 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
         return await FinishAsync(connection, transaction, regions.Count, removed, cancellationToken);
     }
 
-    public async Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken)
+    private async Task<ReferenceUpload> WritePortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
