@@ -17,8 +17,10 @@ public sealed class ApiListeners
     /// <summary>The bound gRPC port (after start), or -1.</summary>
     public int GrpcPort => _grpc?.IPEndPoint?.Port ?? -1;
 
-    /// <summary>Where REST answers, e.g. "http://127.0.0.1:5080" (after start).</summary>
-    public string RestAddress => Address(_rest, "http");
+    /// <summary>Where REST answers, e.g. "http://127.0.0.1:5080" ("https" with a certificate; after start).</summary>
+    public string RestAddress => Address(_rest, RestTls ? "https" : "http");
+
+    public bool RestTls { get; private set; }
 
     /// <summary>Where gRPC answers, e.g. "http://127.0.0.1:5081" ("https" with a certificate; after start).</summary>
     public string GrpcAddress => Address(_grpc, GrpcTls ? "https" : "http");
@@ -33,7 +35,14 @@ public sealed class ApiListeners
         ListenOptions? declared = null;
         kestrel.ConfigureEndpointDefaults(listen => declared = listen);
 
-        kestrel.Listen(address, silo.HttpPort);
+        RestTls = !string.IsNullOrEmpty(silo.HttpCertificatePath);
+        kestrel.Listen(address, silo.HttpPort, listen =>
+        {
+            if (RestTls)
+            {
+                listen.UseHttps(silo.HttpCertificatePath!, silo.HttpCertificatePassword);
+            }
+        });
         _rest = declared;
 
         // gRPC without TLS must be HTTP/2 only: clients connect with prior knowledge (h2c), which an
@@ -61,8 +70,10 @@ public sealed class ApiListeners
         : string.Empty;
 }
 
-/// <summary>Where the two APIs listen: host ("localhost" or "*"), ports (0: a free one), optional TLS for gRPC.</summary>
-public sealed record ApiEndpointSettings(string HttpHost, int HttpPort, int GrpcPort, string? GrpcCertificatePath, string? GrpcCertificatePassword)
+/// <summary>Where the two APIs listen: host ("localhost" or "*"), ports (0: a free one), optional TLS for each.</summary>
+public sealed record ApiEndpointSettings(
+    string HttpHost, int HttpPort, int GrpcPort, string? GrpcCertificatePath, string? GrpcCertificatePassword,
+    string? HttpCertificatePath = null, string? HttpCertificatePassword = null)
 {
     /// <summary>True when the APIs listen on every interface ("*" or "0.0.0.0"), not only loopback.</summary>
     public bool BeyondLoopback => HttpHost is "*" or "0.0.0.0";

@@ -19,6 +19,12 @@ public sealed class GatewayOptions
     /// <summary>"localhost" (127.0.0.1 only) or "*" (all interfaces). Default "localhost".</summary>
     public string HttpHost { get; set; } = "localhost";
 
+    /// <summary>A PFX (or PEM) certificate file: with it the REST port speaks HTTPS only. Default none (plain HTTP).</summary>
+    public string? HttpCertificatePath { get; set; }
+
+    /// <summary>The password of <see cref="HttpCertificatePath"/>, if it has one.</summary>
+    public string? HttpCertificatePassword { get; set; }
+
     /// <summary>A PFX (or PEM) certificate: with it the public gRPC port speaks TLS. Default none.</summary>
     public string? GrpcCertificatePath { get; set; }
 
@@ -49,5 +55,5 @@ public sealed class GatewayOptions
     [Range(0, 10_000_000)]
     public int ReplayItems { get; set; } = 65_536;
 
-    public ApiEndpointSettings Endpoints => new(HttpHost, HttpPort, GrpcPort, GrpcCertificatePath, GrpcCertificatePassword);
+    public ApiEndpointSettings Endpoints => new(HttpHost, HttpPort, GrpcPort, GrpcCertificatePath, GrpcCertificatePassword, HttpCertificatePath, HttpCertificatePassword);
 }

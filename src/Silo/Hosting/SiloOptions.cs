@@ -33,6 +33,12 @@ public sealed class SiloOptions
     [Range(1, 65535)]
     public int? GatewayPort { get; set; }
 
+    /// <summary>A PFX (or PEM) certificate file: with it the REST port speaks HTTPS only. Default none (plain HTTP).</summary>
+    public string? HttpCertificatePath { get; set; }
+
+    /// <summary>The password of <see cref="HttpCertificatePath"/>, if it has one.</summary>
+    public string? HttpCertificatePassword { get; set; }
+
     /// <summary>A PFX (or PEM) certificate file: with it the gRPC port speaks TLS. Default none (h2c).</summary>
     public string? GrpcCertificatePath { get; set; }
 
@@ -54,5 +60,5 @@ public sealed class SiloOptions
     /// </summary>
     public bool? Seed { get; set; }
 
-    public ApiEndpointSettings Endpoints => new(HttpHost, HttpPort, GrpcPort, GrpcCertificatePath, GrpcCertificatePassword);
+    public ApiEndpointSettings Endpoints => new(HttpHost, HttpPort, GrpcPort, GrpcCertificatePath, GrpcCertificatePassword, HttpCertificatePath, HttpCertificatePassword);
 }
