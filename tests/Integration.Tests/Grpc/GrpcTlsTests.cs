@@ -1,6 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using PriceIngest.Contracts.V1;
 using Grpc.Net.Client;
 using PriceIngest.Integration.Tests.Infrastructure;
@@ -10,24 +7,17 @@ namespace PriceIngest.Integration.Tests.Grpc;
 
 /// <summary>With <c>Silo:GrpcCertificatePath</c> the silo's gRPC port speaks TLS (ALPN h2); REST stays plain HTTP.</summary>
 [Collection("postgres")]
+#pragma warning disable CA1001 // the certificate is removed in DisposeAsync
 public sealed class GrpcTlsTests(PostgresFixture postgres) : IAsyncLifetime
+#pragma warning restore CA1001
 {
-    private const string Password = "test-only";
-    private readonly string _folder = Directory.CreateTempSubdirectory("priceingest-silo-tls-").FullName;
-    private X509Certificate2 _certificate = null!;
+    private readonly SelfSignedCertificate _certificate = new();
     private SiloInstance _silo = null!;
 
     public async Task InitializeAsync()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        var path = Path.Combine(_folder, "silo.pfx");
-        await File.WriteAllBytesAsync(path, _certificate.Export(X509ContentType.Pfx, Password));
-        _silo = await SiloInstance.StartAsync(await postgres.CreateDatabaseAsync(), $"--Silo:GrpcCertificatePath={path}", $"--Silo:GrpcCertificatePassword={Password}");
+        _silo = await SiloInstance.StartAsync(await postgres.CreateDatabaseAsync(),
+            $"--Silo:GrpcCertificatePath={_certificate.PfxPath}", $"--Silo:GrpcCertificatePassword={SelfSignedCertificate.Password}");
         await TestData.LoadReferenceAsync(_silo.Http);
     }
 
@@ -35,20 +25,12 @@ public sealed class GrpcTlsTests(PostgresFixture postgres) : IAsyncLifetime
     {
         await _silo.DisposeAsync();
         _certificate.Dispose();
-        Directory.Delete(_folder, recursive: true);
     }
 
     [Fact]
     public async Task Grpc_answers_over_tls()
     {
-        var thumbprint = _certificate.Thumbprint;
-        using var channel = GrpcChannel.ForAddress(_silo.GrpcAddress, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 presented && presented.Thumbprint == thumbprint },
-            },
-        });
+        using var channel = GrpcChannel.ForAddress(_silo.GrpcAddress, new GrpcChannelOptions { HttpHandler = _certificate.TrustingHandler() });
 
         var reply = await new PriceService.PriceServiceClient(channel).GetRatesAsync(new RatesRequest { Origin = "asia", Destination = "europe", DateFrom = "2016-01-01", DateTo = "2016-01-02" });
 
