@@ -39,6 +39,9 @@ internal static class Failures
             case StatusCode.Unavailable:
                 console.Fail($"server {server} unavailable{(attempts > 1 ? $" after {attempts} attempts" : string.Empty)}: {detail}");
                 return ExitCodes.Unavailable;
+            case StatusCode.ResourceExhausted when Transient.RetryAfter(rpc) is not null:
+                console.Fail($"server {server} refused the call{(attempts > 1 ? $" {attempts} times" : string.Empty)}: {detail}");
+                return ExitCodes.Unavailable;
             case StatusCode.DeadlineExceeded:
                 console.Fail($"server {server} did not answer in time ({code}); nothing of an unfinished upload was committed");
                 return ExitCodes.Unavailable;

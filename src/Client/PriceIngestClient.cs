@@ -236,6 +236,9 @@ public sealed class PriceIngestClient : IDisposable
                     && !args.Context.CancellationToken.IsCancellationRequested
                     && Transient.IsTransient(e)
                     && mayRetry(e)),
+
+                // A server that says how long to wait is believed; otherwise the backoff decides.
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is { } e ? Transient.RetryAfter(e) : null),
                 OnRetry = args =>
                 {
                     // Fail over: the retry (and what follows) goes to the next server, if there are several.

@@ -1,3 +1,4 @@
+using PriceIngest.Api.Limits;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Services;
 using Grpc.Core;
@@ -16,6 +17,7 @@ public static class DomainStatus
         BatchInProgressException e => Rpc(StatusCode.AlreadyExists, e.Message),
         BatchTooLargeException e => Rpc(StatusCode.ResourceExhausted, $"{e.Message}; nothing was written"),
         UploadExpiredException e => Rpc(StatusCode.Aborted, e.Message),
+        UploadStalledException e => Rpc(StatusCode.Aborted, e.Message),
         ServiceUnavailableException e => Rpc(StatusCode.Unavailable, e.Message),
         CommitNotVisibleException e => Rpc(StatusCode.Unavailable, e.Message),
         InvalidQueryException e => Rpc(StatusCode.InvalidArgument, Naming(e.Parameter, e.Message)),

@@ -3,6 +3,8 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.RateLimiting;
+using PriceIngest.Api.Limits;
 using PriceIngest.Api.Security;
 using PriceIngest.Contracts;
 using PriceIngest.Contracts.V1;
@@ -18,7 +20,8 @@ namespace PriceIngest.Api.Grpc;
 /// raw request bytes (<see cref="UploadPart"/>): bound through <see cref="RawRequestBinder"/>.
 /// </summary>
 [BindServiceMethod(typeof(IngestGrpcService), nameof(BindService))]
-internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiOptions> options, ILogger<IngestGrpcService> logger)
+internal sealed class IngestGrpcService(
+    IIngestService ingest, IOptions<GrpcApiOptions> options, UploadStalls stalls, ILogger<IngestGrpcService> logger)
     : IngestService.IngestServiceBase
 {
     /// <summary>What server reflection describes (found next to <see cref="BindService"/>).</summary>
@@ -29,13 +32,15 @@ internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiO
         IngestService.BindService(new RawRequestBinder(binder, nameof(UploadBatch)), service);
 
     [Authorize(Policy = ApiPolicies.Ingest)]
+    [EnableRateLimiting(CallerLimits.UploadsPolicy)]
     public override async Task<BatchReceipt> UploadBatch(IAsyncStreamReader<RawMessage> requestStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(context);
-        var requests = new UploadPartReader(requestStream);
         var cancellationToken = context.CancellationToken;
-        if (!await requests.MoveNext(cancellationToken))
+        using var guard = stalls.Watch(cancellationToken);
+        var requests = new UploadPartReader(new StallGuardedStreamReader<RawMessage>(requestStream, guard));
+        if (!await FirstAsync(requests, cancellationToken))
         {
             throw DomainStatus.InvalidArgument("header", "the stream ended before the header: the first message must carry it; nothing was written");
         }
@@ -50,6 +55,7 @@ internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiO
     }
 
     [Authorize(Policy = ApiPolicies.Ingest)]
+    [EnableRateLimiting(CallerLimits.UploadsPolicy)]
     public override async Task<BatchReceipt> SubmitBatch(SubmitBatchRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -68,6 +74,19 @@ internal sealed class IngestGrpcService(IIngestService ingest, IOptions<GrpcApiO
         var outcome = await ingest.GetBatchAsync(id, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"batch_id '{id}' was never received"));
         return Receipts.From(outcome);
+    }
+
+    /// <summary>The header message; a stream that stalls before it is answered like any stalled upload.</summary>
+    private static async Task<bool> FirstAsync(UploadPartReader requests, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await requests.MoveNext(cancellationToken);
+        }
+        catch (UploadStalledException e)
+        {
+            throw DomainStatus.From(e)!;
+        }
     }
 
     private async Task<BatchReceipt> UploadAsync(Grains.Batches.BatchHeader header, IAsyncEnumerable<PriceChunk> chunks, CancellationToken cancellationToken)

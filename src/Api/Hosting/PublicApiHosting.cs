@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http;
 using PriceIngest.Api.Grpc;
+using PriceIngest.Api.Limits;
 using PriceIngest.Api.Rest;
 using PriceIngest.Api.Security;
 
@@ -19,6 +21,7 @@ public static class PublicApiHosting
     {
         services.AddSingleton(listeners);
         services.AddApiSecurity(configuration, endpoints);
+        services.AddCallerLimits(configuration);
         services.AddPriceIngestRest(configuration);
         services.AddPriceIngestGrpc(configuration);
         services.AddPrometheusMetrics();
@@ -35,10 +38,11 @@ public static class PublicApiHosting
         app.UseRouting();
         app.UseListenerSeparation(listeners);
         app.UseApiSecurity();
+        app.UseCallerLimits();
         app.UseRequestEncodings();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();
         app.MapPrometheusMetrics().RequireAuthorization(ApiPolicies.Admin);
         app.MapPriceIngestRest();
         var grpc = app.MapPriceIngestGrpc();

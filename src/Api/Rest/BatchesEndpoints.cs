@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using PriceIngest.Api.Codecs;
+using PriceIngest.Api.Limits;
 using PriceIngest.Formats;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Services;
@@ -40,7 +41,7 @@ internal static partial class BatchesEndpoints
         return problem is null ? id : null;
     }
 
-    public static async Task<IResult> PostAsync(HttpContext context, IIngestService ingest, IOptions<RestOptions> options)
+    public static async Task<IResult> PostAsync(HttpContext context, IIngestService ingest, IOptions<RestOptions> options, UploadStalls stalls)
     {
         if (ReadBatchId(context, out var problem) is not { } id)
         {
@@ -61,7 +62,8 @@ internal static partial class BatchesEndpoints
         }
 
         var header = new BatchHeader(id, context.Request.Headers["X-Batch-Source"].ToString() is { Length: > 0 } s ? s : null, null);
-        var chunks = reader(context.Request.BodyReader, options.Value.ChunkItems, context.RequestAborted);
+        using var guard = stalls.Watch(context.RequestAborted);
+        var chunks = reader(new StallGuardedBodyReader(context.Request.BodyReader, guard), options.Value.ChunkItems, context.RequestAborted);
         return await UploadAsync(ingest, header, chunks, context.RequestAborted);
     }
 
@@ -82,6 +84,10 @@ internal static partial class BatchesEndpoints
         catch (UploadExpiredException e)
         {
             return Problems.Status(StatusCodes.Status408RequestTimeout, "Upload expired", e.Message);
+        }
+        catch (UploadStalledException e)
+        {
+            return Problems.Status(StatusCodes.Status408RequestTimeout, "Upload stalled", e.Message);
         }
         catch (BatchTooLargeException e)
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PriceIngest.Api.Hosting;
+using PriceIngest.Api.Limits;
 using PriceIngest.Api.Security;
 
 namespace PriceIngest.Api.Rest;
@@ -24,9 +25,10 @@ public static class RestApi
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<RestOptions>>().Value;
         endpoints.MapGet("/rates", RatesEndpoint.GetAsync).RequireAuthorization(ApiPolicies.Read);
-        endpoints.MapPost("/batches", BatchesEndpoints.PostAsync).WithMetadata(new BodySizeLimit(options.MaxBatchBodyBytes)).RequireAuthorization(ApiPolicies.Ingest);
+        endpoints.MapPost("/batches", BatchesEndpoints.PostAsync).WithMetadata(new BodySizeLimit(options.MaxBatchBodyBytes)).RequireAuthorization(ApiPolicies.Ingest)
+            .RequireRateLimiting(CallerLimits.UploadsPolicy);
         endpoints.MapGet("/batches/{id}", BatchesEndpoints.GetAsync).RequireAuthorization(ApiPolicies.Read);
-        endpoints.MapPost("/prices", PricesEndpoint.PostAsync).RequireAuthorization(ApiPolicies.Ingest);
+        endpoints.MapPost("/prices", PricesEndpoint.PostAsync).RequireAuthorization(ApiPolicies.Ingest).RequireRateLimiting(CallerLimits.UploadsPolicy);
         endpoints.MapPut("/regions", ReferenceEndpoints.PutRegionsAsync).WithMetadata(new BodySizeLimit(options.MaxReferenceBodyBytes)).RequireAuthorization(ApiPolicies.Admin);
         endpoints.MapPut("/ports", ReferenceEndpoints.PutPortsAsync).WithMetadata(new BodySizeLimit(options.MaxReferenceBodyBytes)).RequireAuthorization(ApiPolicies.Admin);
         return endpoints;

@@ -19,6 +19,9 @@ internal sealed class ApiKeyAuthentication(
 {
     public const string SchemeName = "ApiKey";
 
+    /// <summary>The caller's name when no keys file is configured.</summary>
+    public const string AnonymousName = "anonymous";
+
     public const string RoleClaim = "priceingest:role";
 
     /// <summary>Why the last authentication of this request failed, for the 401 answer.</summary>
@@ -28,7 +31,7 @@ internal sealed class ApiKeyAuthentication(
     {
         if (!keys.Enabled)
         {
-            return Task.FromResult(Success("anonymous", ApiRole.Admin));
+            return Task.FromResult(Success(AnonymousName, ApiRole.Admin));
         }
 
         var header = Request.Headers.Authorization.ToString();

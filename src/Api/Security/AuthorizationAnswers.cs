@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
+using PriceIngest.Api.Hosting;
 using PriceIngest.Formats;
 
 namespace PriceIngest.Api.Security;
@@ -29,21 +30,18 @@ internal sealed class AuthorizationAnswers : IAuthorizationMiddlewareResultHandl
         if (authorizeResult.Challenged)
         {
             var reason = context.Items[ApiKeyAuthentication.FailureItem] as string ?? "an API key is required";
-            return IsGrpc(context)
-                ? Grpc(context, 16 /* UNAUTHENTICATED */, reason)
+            return GrpcTrailersOnly.IsGrpc(context)
+                ? GrpcTrailersOnly.WriteAsync(context, 16 /* UNAUTHENTICATED */, reason)
                 : Rest(context, StatusCodes.Status401Unauthorized, "API key required", reason, challenge: true);
         }
 
         var caller = context.User.FindFirst(ClaimTypes.Name)?.Value ?? "?";
         var has = context.User.FindFirst(ApiKeyAuthentication.RoleClaim)?.Value ?? "none";
         var detail = $"this call needs the '{ApiKeyFile.RoleName(needed)}' role; key '{caller}' has '{has}'";
-        return IsGrpc(context)
-            ? Grpc(context, 7 /* PERMISSION_DENIED */, detail)
+        return GrpcTrailersOnly.IsGrpc(context)
+            ? GrpcTrailersOnly.WriteAsync(context, 7 /* PERMISSION_DENIED */, detail)
             : Rest(context, StatusCodes.Status403Forbidden, "Role required", detail, challenge: false);
     }
-
-    private static bool IsGrpc(HttpContext context) =>
-        context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 
     private static Task Rest(HttpContext context, int status, string title, string detail, bool challenge)
     {
@@ -55,15 +53,5 @@ internal sealed class AuthorizationAnswers : IAuthorizationMiddlewareResultHandl
         }
 
         return Results.Problem(detail, statusCode: status, title: title).ExecuteAsync(context);
-    }
-
-    private static Task Grpc(HttpContext context, int status, string message)
-    {
-        // Trailers-only: status and message in the headers of an empty 200 response.
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/grpc";
-        context.Response.Headers["grpc-status"] = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
-        return Task.CompletedTask;
     }
 }

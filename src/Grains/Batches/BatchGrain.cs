@@ -87,8 +87,30 @@ internal sealed partial class BatchGrain(
             throw new ServiceUnavailableException($"this silo is stopping; batch '{BatchId}' was not started, send it again", otherSiloMayServe: true);
         }
 
+        // A slot is taken before a connection is asked for, so a full silo says so at once instead
+        // of waiting out the connection pool and blaming the database.
+        var slots = options.Value.MaxConcurrentUploads;
+        if (!inProgress.TryEnter(slots))
+        {
+            metrics.SlotsFull();
+            this.DeactivateOnIdle();
+            throw new ServiceUnavailableException(
+                $"all {slots} upload slots of this silo are in use (Ingest:MaxConcurrentUploads); batch '{BatchId}' was not started, send it again shortly",
+                otherSiloMayServe: true);
+        }
+
         var starting = System.Diagnostics.Stopwatch.GetTimestamp();
-        var connection = await uploads.OpenAsync(cancellationToken);
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await uploads.OpenAsync(cancellationToken);
+        }
+        catch
+        {
+            inProgress.Exit();
+            throw;
+        }
+
         try
         {
             // The lock, not this grain, is what makes a duplicate on another silo fail too.
@@ -101,6 +123,7 @@ internal sealed partial class BatchGrain(
             if (existing is { State: BatchState.Committed })
             {
                 _committed = existing;
+                inProgress.Exit();
                 await ReleaseAsync(connection);
                 this.DeactivateOnIdle();
                 return new(null, existing);
@@ -113,13 +136,13 @@ internal sealed partial class BatchGrain(
                 StartedIn = System.Diagnostics.Stopwatch.GetElapsedTime(starting),
             };
             _upload.IdleTimer = this.RegisterGrainTimer(AbortIfIdleAsync, _upload, new GrainTimerCreationOptions(IdleCheck, IdleCheck) { KeepAlive = false });
-            inProgress.Enter();
             LogStarted(logger, BatchId);
             return new(_upload.Token, null);
         }
         catch
         {
             // Unlock before the connection goes back to the pool: a pooled session keeps its locks.
+            inProgress.Exit();
             await ReleaseAsync(connection);
             throw;
         }

@@ -14,6 +14,7 @@ internal sealed class IngestMetrics
     private readonly Counter<long> _batches;
     private readonly Counter<long> _items;
     private readonly Histogram<double> _phase;
+    private readonly Counter<long> _slotsFull;
 
     public IngestMetrics(IMeterFactory meters, UploadsInProgress uploads, Lanes.LaneSnapshots lanes)
     {
@@ -22,6 +23,7 @@ internal sealed class IngestMetrics
         meter.CreateObservableGauge("priceingest.lanes.active", () => lanes.Count, "{lane}", "Lane grains active on this silo");
         _batches = meter.CreateCounter<long>("priceingest.batches", "{batch}", "Batches finished, by outcome");
         _items = meter.CreateCounter<long>("priceingest.batch.items", "{item}", "Items of committed batches");
+        _slotsFull = meter.CreateCounter<long>("priceingest.uploads.slots_full", "{upload}", "Uploads refused because every upload slot of this silo was taken (Ingest:MaxConcurrentUploads)");
         _phase = meter.CreateHistogram<double>("priceingest.batch.phase.duration", "s", "Duration of each phase of a batch (start, receive, sort, copy, index, commit; btree after the commit)");
     }
 
@@ -33,6 +35,8 @@ internal sealed class IngestMetrics
             _items.Add(items);
         }
     }
+
+    public void SlotsFull() => _slotsFull.Add(1);
 
     public void Phase(string phase, TimeSpan duration) =>
         _phase.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("phase", phase));

@@ -18,7 +18,23 @@ internal sealed class UploadsInProgress
 
     public int Count => Volatile.Read(ref _count);
 
-    public void Enter() => Interlocked.Increment(ref _count);
+    /// <summary>Takes an upload slot unless <paramref name="limit"/> are taken already.</summary>
+    public bool TryEnter(int limit)
+    {
+        while (true)
+        {
+            var count = Volatile.Read(ref _count);
+            if (count >= limit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _count, count + 1, count) == count)
+            {
+                return true;
+            }
+        }
+    }
 
     public void Exit()
     {

@@ -160,15 +160,5 @@ public sealed class ApiKeyTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal($"this call needs the '{needed}' role; key '{name}' has '{has}'", JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString());
     }
 
-    /// <summary>Sends <paramref name="key"/> on every REST call until disposed.</summary>
-    private Scope Key(string key)
-    {
-        _silo.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return new Scope(() => _silo.Http.DefaultRequestHeaders.Authorization = null);
-    }
-
-    private sealed class Scope(Action end) : IDisposable
-    {
-        public void Dispose() => end();
-    }
+    private IDisposable Key(string key) => KeysFile.Use(_silo.Http, key);
 }

@@ -33,4 +33,16 @@ public sealed class KeysFile : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>Sends <paramref name="key"/> on every call of <paramref name="http"/> until disposed.</summary>
+    public static IDisposable Use(HttpClient http, string key)
+    {
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return new Scope(http);
+    }
+
+    private sealed class Scope(HttpClient http) : IDisposable
+    {
+        public void Dispose() => http.DefaultRequestHeaders.Authorization = null;
+    }
 }
