@@ -26,8 +26,8 @@ internal sealed class ClusterControl(PostgresBinaries binaries, ServerAccount ac
 
     public async Task InitDbAsync(bool durable, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        // Trust authentication (no password anywhere) is acceptable only because the server listens
-        // on 127.0.0.1 alone and its Unix socket sits in the data folder (see ServerConfiguration).
+        // initdb's trust lines never serve a connection: pg_hba.conf is replaced before the first
+        // start, and the password is set in single-user mode (SuperuserCredentials).
         List<string> arguments = ["-D", layout.DataDirectory, "-U", DatabaseAdmin.SuperUser, "--auth=trust", "-E", "UTF8", "--no-locale"];
         if (!durable)
         {
@@ -38,6 +38,25 @@ internal sealed class ClusterControl(PostgresBinaries binaries, ServerAccount ac
         if (!result.Succeeded)
         {
             throw new PostgresServerException($"initdb failed for {layout.DataDirectory}. {result.Describe()}");
+        }
+    }
+
+    /// <summary>
+    /// Sets the superuser's password in single-user mode (the server must be stopped), so that no
+    /// authentication rule has to let anyone in without one first. The statement goes through stdin.
+    /// </summary>
+    public async Task SetSuperuserPasswordAsync(string password, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var result = await ProcessRunner.RunAsync(
+            account.Command("postgres --single", binaries.Postgres, ["--single", "-D", layout.DataDirectory, "postgres"],
+                $"ALTER ROLE {DatabaseAdmin.SuperUser} PASSWORD '{password}'\n"),
+            timeout,
+            cancellationToken);
+
+        // Single-user mode reports a failed statement on stderr and still exits 0.
+        if (!result.Succeeded || result.StandardError.Contains("ERROR:", StringComparison.Ordinal))
+        {
+            throw new PostgresServerException($"Could not set the superuser's password in {layout.DataDirectory} (postgres --single exited with code {result.ExitCode}).");
         }
     }
 

@@ -8,7 +8,10 @@ namespace PriceIngest.EmbeddedPostgres;
 /// <item><c>log/server.log</c>: the server log (pg_ctl -l), rotated to server.log.1 at start when large;</item>
 /// <item><c>sockets/</c>: the Unix-domain socket and its lock file (writable by the server account,
 /// unlike /var/run/postgresql, and never shared with another cluster);</item>
-/// <item><c>priceingest.conf</c>: our settings, rewritten at every start and included from postgresql.conf.</item>
+/// <item><c>priceingest.conf</c>: our settings, rewritten at every start and included from postgresql.conf;</item>
+/// <item><c>pg_hba.conf</c>: ours too, rewritten at every start (password authentication only);</item>
+/// <item><c>priceingest.pgpass</c>: the superuser's generated password (pgpass format, mode 0600),
+/// which connection strings name as their <c>Passfile</c> instead of carrying the secret.</item>
 /// </list>
 /// </summary>
 internal sealed class DataDirectoryLayout(string dataDirectory)
@@ -29,6 +32,10 @@ internal sealed class DataDirectoryLayout(string dataDirectory)
     public string IncludeFile => Path.Combine(DataDirectory, IncludeFileName);
 
     public string MainConfigFile => Path.Combine(DataDirectory, "postgresql.conf");
+
+    public string HbaFile => Path.Combine(DataDirectory, "pg_hba.conf");
+
+    public string PassFile => Path.Combine(DataDirectory, "priceingest.pgpass");
 
     public string PidFile => Path.Combine(DataDirectory, "postmaster.pid");
 

@@ -12,22 +12,23 @@ internal static class DatabaseAdmin
     private const string MaintenanceDatabase = "postgres";
 
     /// <summary>
-    /// No password: the cluster uses trust authentication, which is acceptable only because it is
-    /// private and listens on 127.0.0.1 alone. Nothing secret is in these strings, so they may be logged.
+    /// The password is read from <paramref name="passFile"/> (see <see cref="SuperuserCredentials"/>):
+    /// nothing secret is in these strings, so they may be printed and logged.
     /// </summary>
-    public static string ConnectionString(int port, string database) =>
+    public static string ConnectionString(int port, string passFile, string database) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = port,
             Database = database,
             Username = SuperUser,
+            Passfile = passFile,
         }.ConnectionString;
 
     /// <summary>Opens a real connection, retrying until the server accepts it or the deadline passes.</summary>
-    public static async Task WaitUntilAcceptingAsync(int port, Deadline deadline, CancellationToken cancellationToken)
+    public static async Task WaitUntilAcceptingAsync(int port, string passFile, Deadline deadline, CancellationToken cancellationToken)
     {
-        var connectionString = AdminConnectionString(port);
+        var connectionString = AdminConnectionString(port, passFile);
         while (true)
         {
             try
@@ -36,7 +37,7 @@ internal static class DatabaseAdmin
                 await connection.OpenAsync(cancellationToken);
                 return;
             }
-            catch (NpgsqlException) when (deadline.Remaining > TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
+            catch (NpgsqlException e) when (e is not PostgresException { SqlState: PostgresErrorCodes.InvalidPassword } && deadline.Remaining > TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
             }
@@ -44,9 +45,9 @@ internal static class DatabaseAdmin
     }
 
     /// <summary>Creates the database unless it exists; true when this call created it.</summary>
-    public static async Task<bool> EnsureDatabaseAsync(int port, string name, CancellationToken cancellationToken)
+    public static async Task<bool> EnsureDatabaseAsync(int port, string passFile, string name, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(AdminConnectionString(port));
+        await using var connection = new NpgsqlConnection(AdminConnectionString(port, passFile));
         await connection.OpenAsync(cancellationToken);
 
         await using (var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", connection))
@@ -70,8 +71,8 @@ internal static class DatabaseAdmin
         }
     }
 
-    private static string AdminConnectionString(int port) =>
-        new NpgsqlConnectionStringBuilder(ConnectionString(port, MaintenanceDatabase))
+    private static string AdminConnectionString(int port, string passFile) =>
+        new NpgsqlConnectionStringBuilder(ConnectionString(port, passFile, MaintenanceDatabase))
         {
             // Administrative connections must not linger in a pool.
             Pooling = false,

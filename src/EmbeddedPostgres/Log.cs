@@ -76,4 +76,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1117, EventName = "PostgresServerSuperseded", Level = LogLevel.Warning,
         Message = "Not stopping the server of {DataDirectory}: our postmaster (pid {OwnPid}) is gone and another start (pid {CurrentPid}) owns the folder now")]
     public static partial void ServerSuperseded(ILogger logger, string dataDirectory, int ownPid, int currentPid);
+
+    [LoggerMessage(EventId = 1118, EventName = "PostgresPasswordGenerated", Level = LogLevel.Information,
+        Message = "Generated the superuser's password; it is kept in {PassFile} (mode 0600) and connection strings name that file")]
+    public static partial void PasswordGenerated(ILogger logger, string passFile);
 }

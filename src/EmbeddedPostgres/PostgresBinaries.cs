@@ -21,6 +21,8 @@ internal sealed class PostgresBinaries
 
     public string PgCtl => Path.Combine(BinDirectory, "pg_ctl");
 
+    public string Postgres => Path.Combine(BinDirectory, "postgres");
+
     public static async Task<PostgresBinaries> LocateAsync(string? configured, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(configured))

@@ -5,8 +5,9 @@ namespace PriceIngest.EmbeddedPostgres;
 
 /// <summary>
 /// A private PostgreSQL server, started with <see cref="StartAsync"/> and listening on 127.0.0.1 only.
-/// The cluster uses trust authentication for the <c>postgres</c> superuser: acceptable because it is
-/// loopback-only and private to this machine; never expose its port.
+/// Every connection (TCP or the Unix socket in the data folder's private <c>sockets</c> folder) needs
+/// the <c>postgres</c> superuser's password (scram-sha-256), generated for the cluster and kept in
+/// <c>priceingest.pgpass</c> in the data folder (mode 0600); there are no trust lines.
 /// </summary>
 /// <remarks>
 /// When this process is root, the server runs as the <c>postgres</c> account. A server found already
@@ -32,7 +33,7 @@ public sealed class PostgresServer : IAsyncDisposable
         _throwaway = launched.Throwaway;
         _logger = logger;
         Port = launched.Port;
-        ConnectionString = DatabaseAdmin.ConnectionString(Port, database);
+        ConnectionString = DatabaseAdmin.ConnectionString(Port, _control.Layout.PassFile, database);
 
         // Best effort for hosts that exit without disposing (not possible after SIGKILL).
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
@@ -40,7 +41,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     /// <summary>
     /// Npgsql connection string for <see cref="PostgresServerOptions.Database"/>: Host=127.0.0.1, the
-    /// port, Username=postgres, no password (trust authentication on loopback).
+    /// port, Username=postgres, and the password file (<c>Passfile</c>) rather than the password.
     /// </summary>
     public string ConnectionString { get; }
 
@@ -77,12 +78,12 @@ public sealed class PostgresServer : IAsyncDisposable
             throw new InvalidOperationException("The PostgreSQL server has been stopped.");
         }
 
-        if (await DatabaseAdmin.EnsureDatabaseAsync(Port, name, cancellationToken))
+        if (await DatabaseAdmin.EnsureDatabaseAsync(Port, _control.Layout.PassFile, name, cancellationToken))
         {
             Log.DatabaseCreated(_logger, name);
         }
 
-        return DatabaseAdmin.ConnectionString(Port, name);
+        return DatabaseAdmin.ConnectionString(Port, _control.Layout.PassFile, name);
     }
 
     /// <summary>

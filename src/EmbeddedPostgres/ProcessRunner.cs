@@ -5,7 +5,8 @@ using System.Globalization;
 namespace PriceIngest.EmbeddedPostgres;
 
 /// <summary>
-/// Runs a short-lived child process (initdb, pg_ctl, chown, ...) with stdin closed, stdout and stderr
+/// Runs a short-lived child process (initdb, pg_ctl, chown, ...) with stdin closed (after the
+/// command's <see cref="ProcessCommand.StandardInput"/>, if any), stdout and stderr
 /// captured (never inherited from the caller's console) and a hard time limit after which the
 /// process tree is killed.
 /// </summary>
@@ -47,6 +48,11 @@ internal static class ProcessRunner
         catch (Win32Exception e)
         {
             throw new PostgresServerException($"Could not run {command.Name} ({command.FileName}): {e.Message}", e);
+        }
+
+        if (command.StandardInput is { } input)
+        {
+            await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken);
         }
 
         process.StandardInput.Close();

@@ -36,17 +36,17 @@ internal sealed class ServerAccount
     }
 
     /// <summary>A command that runs <paramref name="fileName"/> as this account.</summary>
-    public ProcessCommand Command(string name, string fileName, IEnumerable<string> arguments)
+    public ProcessCommand Command(string name, string fileName, IEnumerable<string> arguments, string? standardInput = null)
     {
         if (UserName is null || _switchTool is null)
         {
-            return new ProcessCommand(name, fileName, arguments.ToList());
+            return new ProcessCommand(name, fileName, arguments.ToList(), standardInput);
         }
 
         List<string> prefix = Path.GetFileName(_switchTool) == "setpriv"
             ? [$"--reuid={UserName}", $"--regid={UserName}", "--init-groups", "--"]
             : ["-u", UserName, "--"];
-        return new ProcessCommand(name, _switchTool, [.. prefix, fileName, .. arguments]);
+        return new ProcessCommand(name, _switchTool, [.. prefix, fileName, .. arguments], standardInput);
     }
 
     /// <summary>Makes the account the owner of the given paths (no-op when not switching accounts).</summary>

@@ -24,7 +24,7 @@ internal static partial class ServerConfiguration
             if (ReservedSettings.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 throw new ArgumentException(
-                    $"'{name}' cannot be set through Settings: use PostgresServerOptions.Port; the server always listens on 127.0.0.1 only because it trusts local connections.",
+                    $"'{name}' cannot be set through Settings: use PostgresServerOptions.Port; the embedded server always listens on 127.0.0.1 only.",
                     nameof(settings));
             }
 
@@ -35,15 +35,30 @@ internal static partial class ServerConfiguration
         }
     }
 
+    /// <summary>
+    /// pg_hba.conf, rewritten at every start (also over a folder initdb'ed with trust by an older
+    /// version): the superuser's password on the private socket and on 127.0.0.1, nothing else (no
+    /// trust, no replication).
+    /// </summary>
+    public const string HostBasedAuthentication = """
+        # Written by PriceIngest.EmbeddedPostgres at every start: edits here are lost.
+        # TYPE  DATABASE  USER  ADDRESS       METHOD
+        local   all       all                 scram-sha-256
+        host    all       all   127.0.0.1/32  scram-sha-256
+
+        """;
+
     public static string Render(PostgresServerOptions options, DataDirectoryLayout layout, int port)
     {
         // Later entries replace earlier ones with the same (case-insensitive) name.
         var settings = new List<KeyValuePair<string, string>>
         {
-            // Loopback only: initdb --auth=trust lets anyone who can reach the port in as superuser.
+            // Loopback only: the embedded server is private to this machine.
             new("listen_addresses", "127.0.0.1"),
             new("port", port.ToString(CultureInfo.InvariantCulture)),
             new("unix_socket_directories", layout.SocketDirectorySetting),
+            new("unix_socket_permissions", "0700"),
+            new("password_encryption", "scram-sha-256"),
             new("max_connections", "200"),
             new("shared_buffers", "256MB"),
             new("max_wal_size", "4GB"),

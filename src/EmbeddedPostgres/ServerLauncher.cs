@@ -44,10 +44,11 @@ internal static class ServerLauncher
 
             await control.EnsureStoppedAsync(cancellationToken);
             ClearSocketDirectory(layout);
+            await SuperuserCredentials.EnsureAsync(control, deadline.Next(FileStepTimeout), logger, cancellationToken);
 
             var port = await StartOnFreePortAsync(control, options, deadline, logger, cancellationToken);
-            await DatabaseAdmin.WaitUntilAcceptingAsync(port, deadline, cancellationToken);
-            if (await DatabaseAdmin.EnsureDatabaseAsync(port, options.Database, cancellationToken))
+            await DatabaseAdmin.WaitUntilAcceptingAsync(port, layout.PassFile, deadline, cancellationToken);
+            if (await DatabaseAdmin.EnsureDatabaseAsync(port, layout.PassFile, options.Database, cancellationToken))
             {
                 Log.DatabaseCreated(logger, options.Database);
             }
@@ -99,6 +100,7 @@ internal static class ServerLauncher
         }
 
         ServerConfiguration.EnsureIncluded(layout);
+        await File.WriteAllTextAsync(layout.HbaFile, ServerConfiguration.HostBasedAuthentication, cancellationToken);
         Directory.CreateDirectory(layout.LogDirectory);
         Directory.CreateDirectory(layout.SocketDirectory);
         ServerLogFile.RotateIfLarge(layout.LogFile);

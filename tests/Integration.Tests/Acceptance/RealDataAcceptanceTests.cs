@@ -124,6 +124,7 @@ public sealed class RealDataAcceptanceTests(PostgresFixture postgres)
                 "-U", builder.Username!, "-d", builder.Database!, "-f", dumpPath },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            Environment = { ["PGPASSFILE"] = builder.Passfile },
         };
         using var psql = Process.Start(start)!;
         var output = psql.StandardOutput.ReadToEndAsync();

@@ -67,7 +67,7 @@ public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITes
 
             Assert.Equal(firstRates, await GetRatesAsync(silo));
 
-            firstFacts = await DatabaseFacts.ReadAsync(pgPort);
+            firstFacts = await DatabaseFacts.ReadAsync(pgPort, folder.Data);
             Assert.Equal(1L, firstFacts.CommittedBatches);
             Assert.Equal(seeded.CommitSeq, firstFacts.SampleCommitSeq);
             Assert.Equal(seeded.Items, firstFacts.Prices);
@@ -92,7 +92,7 @@ public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITes
             reloaded = await GetBatchAsync(silo);
             Assert.Equal(("committed", seeded.Items, seeded.CommitSeq), (reloaded.Status, reloaded.Items, reloaded.CommitSeq));
 
-            var facts = await DatabaseFacts.ReadAsync(pgPort);
+            var facts = await DatabaseFacts.ReadAsync(pgPort, folder.Data);
             Assert.Equal(firstFacts, facts);
 
             // After a restart the batch is read back from the database: it must say what was recorded then.
@@ -140,7 +140,7 @@ public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITes
             Assert.True(batch.StatusCode == HttpStatusCode.NotFound, $"GET /batches/sample-data: {(int)batch.StatusCode} {await batch.Content.ReadAsStringAsync()}");
         }
 
-        var facts = await DatabaseFacts.ReadAsync(pgPort);
+        var facts = await DatabaseFacts.ReadAsync(pgPort, folder.Data);
         Assert.Equal((0L, 0L, 0L), (facts.Ports, facts.CommittedBatches, facts.Prices));
 
         var (exitCode, stopped) = await silo.StopWithSigtermAsync(StopTimeout);
@@ -203,6 +203,8 @@ public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITes
         var line = LocalModeBannerLine().Match(text);
         Assert.True(line.Success, $"the banner does not name the PostgreSQL port\n{silo.OutputTail()}");
         Assert.Equal(dataDirectory, line.Groups[2].Value);
+        var password = File.ReadAllText(Path.Combine(dataDirectory, "priceingest.pgpass")).Trim().Split(':')[^1];
+        Assert.DoesNotContain(password, text, StringComparison.Ordinal);
         return int.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
@@ -253,11 +255,11 @@ public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITes
 
     private sealed record BatchView(string Status, long Items, long? CommitSeq, DateTimeOffset ReceivedAt, DateTimeOffset? FinishedAt);
 
-    /// <summary>Ground truth read straight from the silo's own PostgreSQL (trust authentication on 127.0.0.1).</summary>
+    /// <summary>Ground truth read straight from the silo's own PostgreSQL (its password from the data folder's pgpass file).</summary>
     private sealed record DatabaseFacts(
         long Ports, long CommittedBatches, long Prices, long CommitCounter, long? SampleCommitSeq, DateTimeOffset? SampleReceivedAt, DateTimeOffset? SampleFinishedAt)
     {
-        public static async Task<DatabaseFacts> ReadAsync(int port)
+        public static async Task<DatabaseFacts> ReadAsync(int port, string dataDirectory)
         {
             var connectionString = new NpgsqlConnectionStringBuilder
             {
@@ -265,6 +267,7 @@ public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITes
                 Port = port,
                 Database = "priceingest",
                 Username = "postgres",
+                Passfile = Path.Combine(dataDirectory, "priceingest.pgpass"),
                 Pooling = false,
                 Timeout = 10,
             }.ConnectionString;
