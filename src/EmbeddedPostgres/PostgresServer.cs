@@ -20,6 +20,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Bound for the clean-up run when the process exits without disposing the server.</summary>
     private static readonly TimeSpan ProcessExitCleanupTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly LaunchedServer _launched;
     private readonly ClusterControl _control;
     private readonly bool _throwaway;
     private readonly ILogger _logger;
@@ -29,6 +30,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private PostgresServer(LaunchedServer launched, string database, ILogger logger)
     {
+        _launched = launched;
         _control = launched.Control;
         _throwaway = launched.Throwaway;
         _logger = logger;
@@ -66,6 +68,33 @@ public sealed class PostgresServer : IAsyncDisposable
         logger ??= NullLogger.Instance;
         var launched = await ServerLauncher.LaunchAsync(options, logger, cancellationToken);
         return new PostgresServer(launched, options.Database, logger);
+    }
+
+    /// <summary>True while a postmaster runs on the data folder (read from its pid file and /proc).</summary>
+    public bool IsRunning => _control.RunningPostmasterPid() is not null;
+
+    /// <summary>
+    /// Starts the server again, on the same folder and port, if it died (killed, crashed, out of
+    /// memory); false when it runs, or was stopped or disposed on purpose.
+    /// </summary>
+    /// <exception cref="PostgresServerException">It could not be started (e.g. its port was taken meanwhile).</exception>
+    public async Task<bool> RestartIfDeadAsync(CancellationToken cancellationToken = default)
+    {
+        await _stopLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_stopped || Volatile.Read(ref _disposed) != 0 || IsRunning)
+            {
+                return false;
+            }
+
+            await ServerLauncher.RelaunchAsync(_launched, _logger, cancellationToken);
+            return true;
+        }
+        finally
+        {
+            _stopLock.Release();
+        }
     }
 
     /// <summary>Creates the database unless it exists, and returns its connection string.</summary>

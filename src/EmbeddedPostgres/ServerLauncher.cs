@@ -54,7 +54,7 @@ internal static class ServerLauncher
             }
 
             Log.Started(logger, port, layout.DataDirectory, (long)deadline.Elapsed.TotalMilliseconds);
-            return new LaunchedServer(control, port, throwaway);
+            return new LaunchedServer(control, options, port, throwaway);
         }
         catch (Exception e)
         {
@@ -69,6 +69,20 @@ internal static class ServerLauncher
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts a server that died (killed, crashed) again on its folder and port: leftovers of the dead
+    /// one (orphaned backends, a stale pid file, socket locks) are cleared first.
+    /// </summary>
+    public static async Task RelaunchAsync(LaunchedServer launched, ILogger logger, CancellationToken cancellationToken)
+    {
+        var deadline = new Deadline(launched.Options.StartTimeout);
+        var control = launched.Control;
+        await control.EnsureStoppedAsync(cancellationToken);
+        ClearSocketDirectory(control.Layout);
+        await StartOnFreePortAsync(control, launched.Options with { Port = launched.Port }, deadline, logger, cancellationToken);
+        await DatabaseAdmin.WaitUntilAcceptingAsync(launched.Port, control.Layout.PassFile, deadline, cancellationToken);
     }
 
     private static async Task PrepareDataDirectoryAsync(

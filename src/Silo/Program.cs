@@ -42,7 +42,7 @@ try
         connectionString = embedded.ConnectionString;
     }
 
-    var app = SiloApp.Build(args, connectionString, localMode: embedded is not null);
+    var app = SiloApp.Build(args, connectionString, localMode: embedded is not null, embedded);
     await using (app)
     {
         await app.StartAsync(startup.Token);

@@ -27,6 +27,7 @@ public static class SiloServiceCollectionExtensions
 
         services.AddSingleton(sp => UploadConnections.Create(
             connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.MaxConcurrentUploads));
+        services.AddSingleton(sp => new DatabasePools(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetRequiredService<UploadConnections>()));
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<UploadsInProgress>();
 

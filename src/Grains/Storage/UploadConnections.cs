@@ -12,6 +12,9 @@ internal sealed class UploadConnections(NpgsqlDataSource dataSource) : IAsyncDis
 {
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => dataSource.OpenConnectionAsync(cancellationToken);
 
+    /// <summary>Drops idle connections (dead after a database restart); busy ones close when returned.</summary>
+    public void Clear() => dataSource.Clear();
+
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
     public static UploadConnections Create(string connectionString, int maxConcurrentUploads) =>

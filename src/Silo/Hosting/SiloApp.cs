@@ -1,15 +1,19 @@
 using Microsoft.Extensions.Options;
 using PriceIngest.Api.Hosting;
+using PriceIngest.EmbeddedPostgres;
 using PriceIngest.Grains.Hosting;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.SampleData;
+using PriceIngest.Silo.LocalMode;
 
 namespace PriceIngest.Silo.Hosting;
 
 /// <summary>Builds the silo web application; shared by Program (local mode or cluster) and the tests.</summary>
 public static class SiloApp
 {
-    public static WebApplication Build(string[] args, string connectionString, bool localMode)
+    /// <summary>The silo application over <paramref name="connectionString"/>.</summary>
+    /// <param name="embedded">Local mode's own PostgreSQL, which the silo then watches and restarts if it dies.</param>
+    public static WebApplication Build(string[] args, string connectionString, bool localMode, PostgresServer? embedded = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = SiloCommandLine.Normalize(args) });
         builder.Configuration.AddCommandLine(SiloCommandLine.Normalize(args), SiloCommandLine.Switches);
@@ -29,6 +33,12 @@ public static class SiloApp
         {
             builder.Services.AddSingleton(new SampleDataOptions());
             builder.Services.AddHostedService<SampleDataSeeder>();
+        }
+
+        if (embedded is not null)
+        {
+            builder.Services.AddSingleton(embedded);
+            builder.Services.AddHostedService<EmbeddedPostgresWatchdog>();
         }
 
         // Stopping takes the upload drain, then Orleans's own leave (deactivating every grain).

@@ -118,6 +118,44 @@ public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITes
     }
 
     [Fact]
+    public async Task Local_mode_restarts_its_postgres_after_a_kill_and_warm_lookups_never_fail()
+    {
+        using var folder = new LocalModeFolder();
+        await using var silo = SiloProcess.Start(SiloProcess.FreeLoopbackPort(), folder.Root, folder.Data, "--no-seed");
+        await silo.WaitUntilReadyAsync(FirstStartTimeout);
+        await silo.WaitForOutputAsync("Press Ctrl+C to stop.", BannerTimeout);
+        var pgPort = AssertLocalModeBanner(silo, folder.Data);
+        await TestData.LoadReferenceAsync(silo.Http);
+        Assert.Equal(HttpStatusCode.OK, (await silo.Http.PostAsync(new Uri("/batches?id=before", UriKind.Relative), Prices(1))).StatusCode);
+        var lane = new Uri("/rates?date_from=2016-01-01&date_to=2016-01-01&origin=CNSGH&destination=NLRTM", UriKind.Relative);
+        var warm = await (await silo.Http.GetAsync(lane)).Content.ReadAsStringAsync();
+        Assert.Contains("\"average_price\":1", warm, StringComparison.Ordinal);
+
+        var killed = int.Parse(File.ReadLines(Path.Combine(folder.Data, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        System.Diagnostics.Process.GetProcessById(killed).Kill();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // Until it is back (bounded): the warm lookup keeps its answer; readiness comes back by itself.
+        while ((await silo.Http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode != HttpStatusCode.OK || clock.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"not ready 60 s after the kill\n{silo.OutputTail()}");
+            using var lookup = await silo.Http.GetAsync(lane);
+            Assert.Equal(warm, await lookup.Content.ReadAsStringAsync());
+            await Task.Delay(50);
+        }
+
+        output.WriteLine($"ready again {clock.Elapsed.TotalSeconds:0.0} s after kill -9 of the postmaster");
+        await silo.WaitForOutputAsync($"Local mode's PostgreSQL is back on 127.0.0.1:{pgPort.ToString(CultureInfo.InvariantCulture)}", BannerTimeout);
+        var restarted = int.Parse(File.ReadLines(Path.Combine(folder.Data, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        Assert.NotEqual(killed, restarted);
+        using var after = await silo.Http.PostAsync(new Uri("/batches?id=after", UriKind.Relative), Prices(2));
+        Assert.True(after.StatusCode == HttpStatusCode.OK, $"{(int)after.StatusCode} {await after.Content.ReadAsStringAsync()}");
+        Assert.Equal(2L, (await DatabaseFacts.ReadAsync(pgPort, folder.Data)).CommittedBatches);
+
+        static StringContent Prices(int price) => TestData.Csv($"origin,destination,day,price\nCNSGH,NLRTM,2016-01-01,{price}\nCNSGH,NLRTM,2016-01-01,{price}\nCNSGH,NLRTM,2016-01-01,{price}\n");
+    }
+
+    [Fact]
     public async Task No_seed_starts_an_empty_database()
     {
         using var folder = new LocalModeFolder();
