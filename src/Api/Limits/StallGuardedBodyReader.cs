@@ -5,12 +5,17 @@ namespace PriceIngest.Api.Limits;
 /// <summary>A request body whose every read is timed by a <see cref="StallGuard"/>.</summary>
 internal sealed class StallGuardedBodyReader(PipeReader body, StallGuard guard) : PipeReader
 {
+    /// <summary>True once a read saw the end of the body.</summary>
+    public bool ReachedEnd { get; private set; }
+
     /// <remarks>The guard's token is linked to the request's abort token, which is what callers pass.</remarks>
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         try
         {
-            return await body.ReadAsync(guard.Arm()).ConfigureAwait(false);
+            var result = await body.ReadAsync(guard.Arm()).ConfigureAwait(false);
+            ReachedEnd |= result.IsCompleted;
+            return result;
         }
         catch (OperationCanceledException) when (guard.Stalled)
         {

@@ -63,8 +63,16 @@ internal static partial class BatchesEndpoints
 
         var header = new BatchHeader(id, context.Request.Headers["X-Batch-Source"].ToString() is { Length: > 0 } s ? s : null, null);
         using var guard = stalls.Watch(context.RequestAborted);
-        var chunks = reader(new StallGuardedBodyReader(context.Request.BodyReader, guard), options.Value.ChunkItems, context.RequestAborted);
-        return await UploadAsync(ingest, header, chunks, context.RequestAborted);
+        var body = new StallGuardedBodyReader(context.Request.BodyReader, guard);
+        var answer = await UploadAsync(ingest, header, reader(body, options.Value.ChunkItems, context.RequestAborted), context.RequestAborted);
+        if (!body.ReachedEnd)
+        {
+            // Answered before the end of the body (a rejection that stopped reading, a limit): close
+            // the connection after the answer rather than let Kestrel read and drop the rest.
+            context.Response.Headers.Connection = "close";
+        }
+
+        return answer;
     }
 
     /// <summary>Runs an upload and maps every outcome and failure to its HTTP answer.</summary>

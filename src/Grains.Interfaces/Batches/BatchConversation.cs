@@ -29,7 +29,11 @@ public static class BatchConversation
         {
             await foreach (var chunk in chunks.WithCancellation(cancellationToken))
             {
-                await grain.AppendAsync(token, chunk, cancellationToken);
+                if (!await grain.AppendAsync(token, chunk, cancellationToken))
+                {
+                    // Rejected, with as many errors as a rejection lists: the rest is not read.
+                    break;
+                }
             }
 
             var outcome = await grain.CommitAsync(token, cancellationToken);

@@ -23,9 +23,13 @@ public interface IBatchGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:15")]
     Task<BatchStart> StartAsync(BatchHeader header, CancellationToken cancellationToken);
 
-    /// <summary>Validates and stages a chunk. Throws <see cref="BatchTooLargeException"/> past the limit.</summary>
+    /// <summary>
+    /// Validates and stages a chunk; false once the batch is rejected anyway and its error list is
+    /// full (Ingest:MaxReportedErrors): the sender stops reading and commits, so garbage costs time in
+    /// proportion to what was read up to that point. Throws <see cref="BatchTooLargeException"/> past the limit.
+    /// </summary>
     [ResponseTimeout("00:00:15")]
-    Task AppendAsync(Guid uploadToken, PriceChunk chunk, CancellationToken cancellationToken);
+    Task<bool> AppendAsync(Guid uploadToken, PriceChunk chunk, CancellationToken cancellationToken);
 
     /// <summary>Commits all items atomically, or rejects the whole batch if any item is invalid.</summary>
     /// <remarks>A commit of millions of items takes seconds to tens of seconds: generous.</remarks>

@@ -41,6 +41,9 @@ internal sealed partial class BatchGrain(
     // How often an open upload's idle clock is read (see IngestOptions.IdleTimeout).
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(1);
 
+    private static readonly Task<bool> MoreWanted = Task.FromResult(true);
+    private static readonly Task<bool> NoMoreWanted = Task.FromResult(false);
+
     private Upload? _upload;
     private BatchOutcome? _committed;
 
@@ -148,7 +151,7 @@ internal sealed partial class BatchGrain(
         }
     }
 
-    public Task AppendAsync(Guid uploadToken, PriceChunk chunk, CancellationToken cancellationToken)
+    public Task<bool> AppendAsync(Guid uploadToken, PriceChunk chunk, CancellationToken cancellationToken)
     {
         var upload = Current(uploadToken);
         upload.LastHeard = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -185,8 +188,10 @@ internal sealed partial class BatchGrain(
         }
 
         upload.Items += chunk.Items.Length;
-        return Task.CompletedTask;
+        upload.StoppedReading = upload.InvalidItems > limits.MaxReportedErrors;
+        return upload.StoppedReading ? NoMoreWanted : MoreWanted;
     }
+
 
     public async Task<BatchOutcome> CommitAsync(Guid uploadToken, CancellationToken cancellationToken)
     {
@@ -195,6 +200,8 @@ internal sealed partial class BatchGrain(
         {
             var problem = upload switch
             {
+                { StoppedReading: true } =>
+                    $"the batch has invalid items, more than a rejection lists (Ingest:MaxReportedErrors), so reading stopped after item {upload.Items - 1}; the rest was not checked",
                 { InvalidItems: > 0 } => "the batch has invalid items",
                 { Items: 0 } => "the batch is empty",
                 { Header.DeclaredItems: { } declared } when declared != upload.Items =>
@@ -350,7 +357,7 @@ internal sealed partial class BatchGrain(
         }
     }
 
-    private async Task TooLargeAsync(Upload upload, long limit)
+    private async Task<bool> TooLargeAsync(Upload upload, long limit)
     {
         var rejected = new BatchOutcome(BatchId, BatchState.Rejected, upload.Items, null, upload.InvalidItems, [.. upload.Errors],
             $"the batch has more than {limit} items (Ingest:MaxBatchItems)", upload.ReceivedAt, time.GetUtcNow());

@@ -22,6 +22,9 @@ internal sealed class Upload(Guid token, BatchHeader header, NpgsqlConnection lo
 
     public long InvalidItems { get; set; }
 
+    /// <summary>More items were invalid than a rejection lists: the sender was told to stop reading.</summary>
+    public bool StoppedReading { get; set; }
+
     public DateTimeOffset ReceivedAt { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>How long the start took (the id's lock, its record marked receiving).</summary>

@@ -61,6 +61,17 @@ public sealed class GrpcUploadTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_of_invalid_items_stops_being_read_once_more_are_invalid_than_a_rejection_lists()
+    {
+        var receipt = await UploadAsync(_channel, "g-garbage", Enumerable.Range(0, 1_000).Select(i => new[] { Item("XXXXX", "NLRTM", "2016-01-01", i + 1) }));
+
+        Assert.Equal(BatchStatus.Rejected, receipt.Status);
+        Assert.Equal(5, receipt.Errors.Count);
+        Assert.InRange(receipt.Items, 6, 14); // the first chunk (Grpc:ChunkItems=7) that holds a sixth invalid item
+        Assert.Contains("reading stopped after item", receipt.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invalid_items_reject_the_batch_in_an_ok_reply_with_errors_indexed_across_messages()
     {
         var receipt = await UploadAsync(_channel, "g-bad", [
