@@ -51,8 +51,14 @@ public static class GatewayApp
         services.AddOptions<Orleans.Configuration.GatewayOptions>()
             .Configure(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5))
             .Bind(builder.Configuration.GetSection($"{ClusterConfiguration.Section}:Gateways"));
+        var tls = ClusterTls.Load(builder.Configuration);
         builder.UseOrleansClient(client =>
         {
+            if (tls is not null)
+            {
+                client.UseTls(options => ClusterTls.Configure(options, tls));
+            }
+
             client.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";

@@ -29,6 +29,7 @@ internal static class OrleansSiloHosting
         var siloPort = silo.SiloPort ?? (localMode ? DefaultSiloPort : FreePort.Pick());
         var gatewayPort = silo.GatewayPort ?? (localMode ? DefaultGatewayPort : FreePort.Pick());
         builder.Services.AddClusterOptions(builder.Configuration);
+        var tls = ClusterTls.Load(builder.Configuration);
 
         // Failure detection tuned as measured here (REGISTRY.md): a SIGKILLed silo is declared dead
         // in about a second instead of 5-12 s, and fewer calls meanwhile go to a dead silo.
@@ -72,6 +73,11 @@ internal static class OrleansSiloHosting
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
+            if (tls is not null)
+            {
+                orleans.UseTls(options => ClusterTls.Configure(options, tls));
+            }
+
             if (silo.HttpHost == "*")
             {
                 orleans.ConfigureEndpoints(Dns.GetHostName(), siloPort, gatewayPort, AddressFamily.InterNetwork, listenOnAnyHostAddress: true);

@@ -26,13 +26,17 @@ internal sealed partial class Cluster(string connectionString, string workingDir
         await Task.FromResult(new Cluster(connectionString, Directory.CreateTempSubdirectory("priceingest-cluster-").FullName));
 
     /// <summary>Starts a silo (REST and gRPC on fixed free ports, so a restart can reuse them) and waits until it is active.</summary>
-    public async Task<Node> StartSiloAsync(bool seed = false, int? httpPort = null, int? grpcPort = null)
+    public async Task<Node> StartSiloAsync(bool seed = false, int? httpPort = null, int? grpcPort = null, params string[] settings)
     {
-        var node = new Node("silo", httpPort ?? SiloProcess.FreeLoopbackPort(), grpcPort ?? SiloProcess.FreeLoopbackPort()) { SiloPort = SiloProcess.FreeLoopbackPort() };
+        var node = new Node("silo", httpPort ?? SiloProcess.FreeLoopbackPort(), grpcPort ?? SiloProcess.FreeLoopbackPort())
+        {
+            SiloPort = SiloProcess.FreeLoopbackPort(),
+            GatewayPort = SiloProcess.FreeLoopbackPort(),
+        };
         string[] args =
         [
             "--connection-string", connectionString, "--grpc-port", Port(node.GrpcPort), "--silo-port", Port(node.SiloPort),
-            "--gateway-port", Port(SiloProcess.FreeLoopbackPort()), .. seed ? ["--Silo:Seed=true"] : (string[])["--no-seed"], .. Logging,
+            "--gateway-port", Port(node.GatewayPort), .. seed ? ["--Silo:Seed=true"] : (string[])["--no-seed"], .. Logging, .. settings,
         ];
         node.Process = SiloProcess.Start(node.HttpPort, workingDirectory, null, args);
         _processes.Add(node.Process);
@@ -41,13 +45,20 @@ internal sealed partial class Cluster(string connectionString, string workingDir
         return node;
     }
 
-    public async Task<Node> StartGatewayAsync(int? httpPort = null, int? grpcPort = null)
+    public async Task<Node> StartGatewayAsync(int? httpPort = null, int? grpcPort = null, params string[] settings)
+    {
+        var node = LaunchGateway(httpPort, grpcPort, settings);
+        await node.Process.WaitUntilReadyAsync(StartTimeout);
+        return node;
+    }
+
+    /// <summary>Starts a gateway without waiting for it to be ready.</summary>
+    public Node LaunchGateway(int? httpPort = null, int? grpcPort = null, params string[] settings)
     {
         var node = new Node("gateway", httpPort ?? SiloProcess.FreeLoopbackPort(), grpcPort ?? SiloProcess.FreeLoopbackPort());
-        string[] args = ["--connection-string", connectionString, "--grpc-port", Port(node.GrpcPort), .. Logging];
+        string[] args = ["--connection-string", connectionString, "--grpc-port", Port(node.GrpcPort), .. Logging, .. settings];
         node.Process = SiloProcess.StartGateway(node.HttpPort, workingDirectory, args);
         _processes.Add(node.Process);
-        await node.Process.WaitUntilReadyAsync(StartTimeout);
         return node;
     }
 
@@ -199,6 +210,9 @@ internal sealed partial class Cluster(string connectionString, string workingDir
 
         /// <summary>A silo's Orleans silo-to-silo port (its key in the membership table); 0 for a gateway.</summary>
         public int SiloPort { get; init; }
+
+        /// <summary>A silo's Orleans gateway port (where gateways connect); 0 for a gateway.</summary>
+        public int GatewayPort { get; init; }
 
         public string GrpcAddress => $"http://127.0.0.1:{GrpcPort.ToString(CultureInfo.InvariantCulture)}";
 
