@@ -1,5 +1,6 @@
 using PriceIngest.Api.Rest;
 using PriceIngest.Grains.Batches;
+using PriceIngest.Grains.Services;
 using V1 = PriceIngest.Contracts.V1;
 
 namespace PriceIngest.Api.Grpc;
@@ -15,6 +16,11 @@ internal static class BatchHeaders
         }
 
         var id = header.BatchId.Length == 0 ? Guid.NewGuid().ToString("N") : CheckId(header.BatchId, "header.batch_id");
+        if (!PlainText.IsPlain(header.Source))
+        {
+            throw DomainStatus.InvalidArgument("header.source", $"header.source must be {PlainText.Rule}; nothing was written");
+        }
+
         return new BatchHeader(id, header.Source.Length > 0 ? header.Source : null, header.HasDeclaredItems ? header.DeclaredItems : null);
     }
 

@@ -9,7 +9,7 @@ namespace PriceIngest.Api.Grpc;
 /// How a handler's failure leaves the server. A call whose client went away (cancelled, reset the
 /// stream, or its deadline passed) is logged as that, in one line without a stack trace, and ends
 /// CANCELLED (a passed deadline reaches the client as DEADLINE_EXCEEDED: Grpc.AspNetCore answers
-/// that itself). A streamed request message that cannot be read (bad protobuf, corrupt
+/// that itself). A streamed request message that cannot be read (bad protobuf, a bad frame, corrupt
 /// compression) is the client's fault: INTERNAL naming the reason, logged in one line. Any other
 /// exception that is not an <see cref="RpcException"/> is logged with its stack trace and answered
 /// INTERNAL with a generic message (the contract's status for an unexpected failure;
@@ -89,7 +89,9 @@ internal sealed class CallOutcomeInterceptor(ILogger<CallOutcomeInterceptor> log
             return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled: the client went away or its deadline passed"));
         }
 
-        if (exception is InvalidProtocolBufferException or InvalidDataException)
+        // An IOException without a cancellation comes from reading the request stream: a frame
+        // Grpc.AspNetCore cannot take (a length beyond 2 GiB, a cut frame), the client's fault too.
+        if (exception is InvalidProtocolBufferException or InvalidDataException or IOException)
         {
             GrpcApiLog.UnreadableRequest(logger, context.Method, exception.Message);
             return new RpcException(new Status(StatusCode.Internal, $"a request message could not be read: {exception.Message}"));

@@ -61,7 +61,13 @@ internal static partial class BatchesEndpoints
                 $"Content-Type '{context.Request.ContentType}' is not accepted: send text/csv or application/x-ndjson");
         }
 
-        var header = new BatchHeader(id, context.Request.Headers["X-Batch-Source"].ToString() is { Length: > 0 } s ? s : null, null);
+        var source = context.Request.Headers["X-Batch-Source"].ToString();
+        if (!PlainText.IsPlain(source))
+        {
+            return Problems.BadParameter("X-Batch-Source", $"the X-Batch-Source header must be {PlainText.Rule}");
+        }
+
+        var header = new BatchHeader(id, source.Length > 0 ? source : null, null);
         using var guard = stalls.Watch(context.RequestAborted);
         var body = new StallGuardedBodyReader(context.Request.BodyReader, guard);
         var answer = await UploadAsync(ingest, header, reader(body, options.Value.ChunkItems, context.RequestAborted), context.RequestAborted);

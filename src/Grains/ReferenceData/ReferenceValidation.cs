@@ -33,7 +33,7 @@ internal static partial class ReferenceValidation
             {
                 errors.Add($"row {i + 1}: region '{row.Slug}' has no name");
             }
-            else if (!IsPlainText(row.Name))
+            else if (!PlainText.IsPlain(row.Name))
             {
                 errors.Add($"row {i + 1}: the name of region '{row.Slug}' has control characters or more than 200 characters");
             }
@@ -79,7 +79,7 @@ internal static partial class ReferenceValidation
             {
                 errors.Add($"row {i + 1}: port '{row.Code}' has no name");
             }
-            else if (!IsPlainText(row.Name))
+            else if (!PlainText.IsPlain(row.Name))
             {
                 errors.Add($"row {i + 1}: the name of port '{row.Code}' has control characters or more than 200 characters");
             }
@@ -92,8 +92,6 @@ internal static partial class ReferenceValidation
 
         return errors;
     }
-
-    private static bool IsPlainText(string name) => name.Length <= 200 && !name.Any(char.IsControl);
 
     private static IEnumerable<string> FindCycles(Dictionary<string, string?> parents, Dictionary<string, int> rowOf)
     {
