@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -169,15 +168,7 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
 
     private async Task<(string Code, string Message)> PostGrpcAsync(byte[] body)
     {
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_silo.GrpcAddress, "/priceingest.v1.IngestService/UploadBatch"))
-        {
-            Content = content,
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        request.Headers.TryAddWithoutValidation("te", "trailers");
+        using var request = RawUploadRequest(_silo.GrpcAddress, new ByteArrayContent(body));
         using var response = await _h2c.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -188,14 +179,6 @@ public sealed class FuzzTests(PostgresFixture postgres, ITestOutputHelper output
     }
 
     private static string Ascii(string text) => new([.. text.Select(c => c is >= ' ' and < (char)127 ? c : '?')]);
-
-    private static byte[] Frame(byte[] message)
-    {
-        var frame = new byte[5 + message.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
-        message.CopyTo(frame, 5);
-        return frame;
-    }
 
     private Task<string> ReferenceAsync() => Sql.ScalarAsync<string>(_silo.ConnectionString, """
         select (select string_agg(id || ':' || code || ':' || name || ':' || region_slug, ',' order by code) from ports) || '|' ||

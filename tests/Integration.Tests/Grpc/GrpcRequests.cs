@@ -85,4 +85,30 @@ public static class GrpcRequests
 
         Assert.Fail($"batch {batchId} never reached {status}");
     }
+
+    /// <summary>One gRPC length-prefixed message (not compressed).</summary>
+    public static byte[] Frame(byte[] message)
+    {
+        var frame = new byte[5 + message.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
+        message.CopyTo(frame, 5);
+        return frame;
+    }
+
+    /// <summary>An UploadBatch call as a plain HTTP/2 request whose body is <paramref name="content"/>: frames of any shape.</summary>
+    public static HttpRequestMessage RawUploadRequest(Uri grpcAddress, HttpContent content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+
+        // HTTP/2 with prior knowledge (h2c): a request message does not take the client's default version.
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(grpcAddress, "/priceingest.v1.IngestService/UploadBatch"))
+        {
+            Content = content,
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        return request;
+    }
 }

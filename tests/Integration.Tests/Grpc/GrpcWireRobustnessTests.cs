@@ -20,7 +20,6 @@ namespace PriceIngest.Integration.Tests.Grpc;
 [Collection("postgres")]
 public sealed class GrpcWireRobustnessTests(PostgresFixture postgres) : IAsyncLifetime, IDisposable
 {
-    private const string UploadPath = "/priceingest.v1.IngestService/UploadBatch";
 
     private HttpClient? _http;
     private SiloInstance _silo = null!;
@@ -105,7 +104,7 @@ public sealed class GrpcWireRobustnessTests(PostgresFixture postgres) : IAsyncLi
     private static async Task ResetMidwayAsync(HttpClient http, Uri grpcAddress, GrpcChannel channel, string batchId)
     {
         var body = new Pipe();
-        using var request = Request(grpcAddress, new StreamContent(body.Reader.AsStream()));
+        using var request = RawUploadRequest(grpcAddress, new StreamContent(body.Reader.AsStream()));
         using var cancel = new CancellationTokenSource();
         var sending = http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
         await body.Writer.WriteAsync(Frame(Header(batchId).ToByteArray()));
@@ -117,32 +116,10 @@ public sealed class GrpcWireRobustnessTests(PostgresFixture postgres) : IAsyncLi
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
     }
 
-    private static byte[] Frame(byte[] message)
-    {
-        var frame = new byte[5 + message.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
-        message.CopyTo(frame, 5);
-        return frame;
-    }
-
-    private static HttpRequestMessage Request(Uri grpcAddress, HttpContent content)
-    {
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
-        // HTTP/2 with prior knowledge (h2c): a request message does not take the client's default version.
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(grpcAddress, UploadPath))
-        {
-            Content = content,
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        request.Headers.TryAddWithoutValidation("te", "trailers");
-        return request;
-    }
-
     /// <summary>Sends <paramref name="body"/> as the whole request; returns the gRPC status the server answered with.</summary>
     private async Task<StatusCode> PostAsync(byte[] body)
     {
-        using var request = Request(_silo.GrpcAddress, new ByteArrayContent(body));
+        using var request = RawUploadRequest(_silo.GrpcAddress, new ByteArrayContent(body));
         using var response = await _http!.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
