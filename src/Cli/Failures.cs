@@ -1,3 +1,4 @@
+using PriceIngest.Client;
 using PriceIngest.Client.Sources;
 using Grpc.Core;
 
