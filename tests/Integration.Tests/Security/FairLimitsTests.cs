@@ -68,7 +68,7 @@ public sealed class FairLimitsTests(PostgresFixture postgres)
     public async Task A_full_silo_says_its_upload_slots_are_taken_not_that_the_database_is_down()
     {
         await using var silo = await SiloInstance.StartAsync(await postgres.CreateDatabaseAsync(),
-            "--Ingest:MaxConcurrentUploads=3", "--Limits:UploadsPerCaller=100", "--Limits:UploadStallTimeout=00:00:30");
+            "--Ingest:MaxConcurrentUploads=3", "--Limits:UploadsPerCaller=100", "--Limits:UploadStallTimeout=00:00:10");
         using var channel = GrpcChannel.ForAddress(silo.GrpcAddress);
         await TestData.LoadReferenceAsync(silo.Http);
         using var cancel = new CancellationTokenSource();
@@ -87,6 +87,7 @@ public sealed class FairLimitsTests(PostgresFixture postgres)
         Assert.Equal(StatusCode.Unavailable, grpc.StatusCode);
         Assert.Contains("upload slots", grpc.Status.Detail, StringComparison.Ordinal);
 
+        // The holders go away: their slots are free once the silo hears of it (at the latest after the stall timeout).
         await cancel.CancelAsync();
         await Task.WhenAll(holders);
         await Until(() => open.Count == 0);
