@@ -10,4 +10,7 @@ internal sealed class ClusterReferenceData(IClusterClient cluster, ClusterCalls 
 
     public Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken) =>
         calls.RunAsync("reference", ct => cluster.GetGrain<IReferenceDataGrain>(0).PutPortsAsync(ports, absent, ct), cancellationToken);
+
+    public Task<ReferenceListing> GetAsync(CancellationToken cancellationToken) =>
+        calls.RunAsync("reference", ct => cluster.GetGrain<IReferenceDataGrain>(0).GetAsync(ct), cancellationToken);
 }

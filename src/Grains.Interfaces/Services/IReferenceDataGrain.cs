@@ -11,4 +11,7 @@ public interface IReferenceDataGrain : IGrainWithIntegerKey
 
     /// <summary>As <see cref="IReferenceDataService.PutPortsAsync"/>.</summary>
     Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="IReferenceDataService.GetAsync"/>.</summary>
+    Task<ReferenceListing> GetAsync(CancellationToken cancellationToken);
 }

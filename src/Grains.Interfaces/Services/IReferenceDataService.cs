@@ -11,4 +11,7 @@ public interface IReferenceDataService
     Task<ReferenceUpload> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken);
 
     Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken);
+
+    /// <summary>Every port and region, as the serving silo's reference data has them.</summary>
+    Task<ReferenceListing> GetAsync(CancellationToken cancellationToken);
 }

@@ -32,12 +32,12 @@ public sealed record RatesPlan(RatesQuery Query, ImmutableArray<int> Lanes)
 
         if (!snapshot.TryResolve(query.Origin, out var origins))
         {
-            throw new UnknownPlaceException("origin", query.Origin);
+            throw new UnknownPlaceException("origin", query.Origin, snapshot.Suggest(query.Origin));
         }
 
         if (!snapshot.TryResolve(query.Destination, out var destinations))
         {
-            throw new UnknownPlaceException("destination", query.Destination);
+            throw new UnknownPlaceException("destination", query.Destination, snapshot.Suggest(query.Destination));
         }
 
         if ((long)origins.Length * destinations.Length > options.MaxLanes)

@@ -14,4 +14,6 @@ internal sealed class ReferenceDataGrain(IReferenceDataService reference) : Grai
 
     public Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken) =>
         reference.PutPortsAsync(ports, absent, cancellationToken);
+
+    public Task<ReferenceListing> GetAsync(CancellationToken cancellationToken) => reference.GetAsync(cancellationToken);
 }

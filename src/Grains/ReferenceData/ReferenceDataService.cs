@@ -22,6 +22,15 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
     public Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken) =>
         UnavailableIfDatabaseIsAsync(() => WritePortsAsync(ports, absent, cancellationToken));
 
+    /// <summary>From memory: the cache is reloaded after every upload and on every other silo's.</summary>
+    public Task<ReferenceListing> GetAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = cache.Current;
+        return Task.FromResult(new ReferenceListing(
+            [.. snapshot.PortsByCode.Values.OrderBy(p => p.Code, StringComparer.Ordinal).Select(p => new PortRow(p.Code, p.Name, p.RegionSlug))],
+            [.. snapshot.Regions.Values.OrderBy(r => r.Slug, StringComparer.Ordinal).Select(r => new RegionRow(r.Slug, r.Name, r.ParentSlug))]));
+    }
+
     private static async Task<ReferenceUpload> UnavailableIfDatabaseIsAsync(Func<Task<ReferenceUpload>> write)
     {
         try

@@ -64,6 +64,10 @@ public sealed class ReferenceSnapshot
 
     public FrozenDictionary<string, Region> Regions { get; }
 
+    /// <summary>The known port codes and region slugs closest to an unknown place.</summary>
+    public IReadOnlyList<string> Suggest(string place) =>
+        Services.PlaceSuggestions.Closest(place, PortsByCode.Keys.Concat(Regions.Keys));
+
     /// <summary>The port ids a place stands for (a port, or a region to any depth); false when unknown.</summary>
     public bool TryResolve(string place, out ImmutableArray<short> portIds) => _portsByPlace.TryGetValue(place, out portIds);
 }
