@@ -59,6 +59,13 @@ internal sealed partial class BatchGrain(
         {
             // Database errors become a type every caller (also on another silo) understands.
             LogDatabaseFailed(logger, BatchId, e);
+            if (e is not PostgresException)
+            {
+                // A broken connection mostly means the server restarted or failed over: the other
+                // idle connections of the pool are dead too, and the sender's retry needs a live one.
+                uploads.Clear();
+            }
+
             throw new ServiceUnavailableException($"the database is unreachable; batch '{BatchId}' was not started");
         }
     }
