@@ -43,69 +43,15 @@ internal static class ReferenceEndpoints
                 : "retire applies only to ports: a region is removed once no port belongs to it");
         }
 
-        var rows = new List<string[]>();
-        var errors = new List<string>();
-        int[]? positions = null;
-        try
+        var (rows, invalid) = await CsvTableBody.ReadAsync(context, columns, what);
+        if (invalid is not null)
         {
-            await foreach (var record in CsvReader.ReadAsync(context.Request.BodyReader, context.RequestAborted))
-            {
-                var fields = Enumerable.Range(0, record.Count).Select(record.GetString).ToList();
-                if (positions is null)
-                {
-                    if (record.Error is { } headerError)
-                    {
-                        return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the CSV header is unreadable; nothing was changed", [$"header: {headerError}"]);
-                    }
-
-                    var names = fields.Select(f => f.ToLowerInvariant()).ToList();
-                    positions = [.. columns.Select(c => names.IndexOf(c))];
-                    var missing = columns.Where((_, i) => positions[i] < 0).ToList();
-                    if (missing.Count > 0)
-                    {
-                        return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the CSV header is incomplete; nothing was changed",
-                            [$"header: missing column(s) {string.Join(", ", missing)}; expected {string.Join(",", columns)}"]);
-                    }
-
-                    continue;
-                }
-
-                if (record.Error is { } error)
-                {
-                    errors.Add($"row {rows.Count + 1}: {error}");
-                }
-
-                if (fields.Count <= positions.Max())
-                {
-                    errors.Add($"row {rows.Count + 1}: expected {columns.Length} fields, found {fields.Count}");
-                }
-
-                rows.Add([.. positions.Select(p => p < fields.Count ? fields[p] : "")]);
-            }
-        }
-        catch (MalformedBodyException e)
-        {
-            return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the body is unreadable; nothing was changed", [e.Message]);
-        }
-        catch (BadHttpRequestException e)
-        {
-            return Problems.Status(e.StatusCode, "Bad request body", $"{e.Message}; nothing was changed");
-        }
-
-        if (positions is null)
-        {
-            return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", "the body is empty; nothing was changed",
-                [$"header: expected a CSV header {string.Join(",", columns)}"]);
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Status(StatusCodes.Status400BadRequest, $"Invalid {what}", $"{errors.Count} problem(s); nothing was changed", errors);
+            return invalid;
         }
 
         try
         {
-            var applied = await apply(rows, replace, retire, context.RequestAborted);
+            var applied = await apply(rows!, replace, retire, context.RequestAborted);
             var answer = new Dictionary<string, object> { [what] = applied.Rows, ["replaced"] = replace };
             if (replace)
             {
