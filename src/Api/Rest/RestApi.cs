@@ -30,6 +30,8 @@ public static class RestApi
         endpoints.MapGet("/batches/{id}", BatchesEndpoints.GetAsync).RequireAuthorization(ApiPolicies.Read);
         endpoints.MapPost("/prices", PricesEndpoint.PostAsync).RequireAuthorization(ApiPolicies.Ingest).RequireRateLimiting(CallerLimits.UploadsPolicy);
         endpoints.MapPut("/regions", ReferenceEndpoints.PutRegionsAsync).WithMetadata(new BodySizeLimit(options.MaxReferenceBodyBytes)).RequireAuthorization(ApiPolicies.Admin);
+        endpoints.MapPut("/exchange-rates", ExchangeRatesEndpoints.PutAsync).WithMetadata(new BodySizeLimit(options.MaxReferenceBodyBytes)).RequireAuthorization(ApiPolicies.Admin);
+        endpoints.MapGet("/exchange-rates", ExchangeRatesEndpoints.GetAsync).RequireAuthorization(ApiPolicies.Read);
         endpoints.MapGet("/regions", ReferenceListingEndpoints.GetRegionsAsync).RequireAuthorization(ApiPolicies.Read);
         endpoints.MapGet("/ports", ReferenceListingEndpoints.GetPortsAsync).RequireAuthorization(ApiPolicies.Read);
         endpoints.MapPut("/ports", ReferenceEndpoints.PutPortsAsync).WithMetadata(new BodySizeLimit(options.MaxReferenceBodyBytes)).RequireAuthorization(ApiPolicies.Admin);

@@ -72,6 +72,7 @@ public static class GatewayApp
         services.AddSingleton<IRatesService, ClusterRatesService>();
         services.AddSingleton<IIngestService, ClusterIngestService>();
         services.AddSingleton<IReferenceDataService, ClusterReferenceData>();
+        services.AddSingleton<IExchangeRatesService, ClusterExchangeRates>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return services;
     }

@@ -66,6 +66,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         services.AddSingleton<IReferenceDataService, ReferenceDataService>();
+        services.AddSingleton<IExchangeRatesService, ExchangeRates.ExchangeRatesStore>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;
     }

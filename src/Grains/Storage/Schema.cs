@@ -343,5 +343,15 @@ internal static class Schema
                 retired_at timestamptz not null default now()
             );
             """),
+
+        new(10, "exchange rates per day and currency, as openexchangerates publishes them", """
+            -- Units of the currency per 1 USD on that day.
+            create table exchange_rates (
+                day date not null,
+                currency text collate "C" not null check (currency ~ '^[A-Z]{3}$'),
+                rate numeric not null check (rate > 0),
+                primary key (day, currency)
+            );
+            """),
     ];
 }
