@@ -23,6 +23,12 @@ for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     # xunit's skipped tests are counted in "total" but not in "executed".
     skipped += int(c.get("total", 0)) - int(c.get("executed", 0))
+    # Name each failure next to the summary: CI keeps only the end of the output.
+    for r in ET.parse(path).getroot().iter("{%s}UnitTestResult" % ns["t"]):
+        if r.get("outcome") not in ("Passed", "NotExecuted"):
+            message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+            first = (message.text or "").strip().splitlines()[:3] if message is not None else []
+            print(f"FAILED {r.get('testName')}: {' | '.join(first)[:600]}")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status
