@@ -17,7 +17,10 @@ public static class BatchConversation
         ArgumentNullException.ThrowIfNull(grain);
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(chunks);
-        var start = await grain.StartAsync(header, cancellationToken);
+        // Not cancelled midway: a start the caller stopped waiting for would leave an open upload
+        // (its slot and its id) that nobody knows the token of until the grain's idle timeout. The
+        // start is short and bounded by the database timeouts; a cancellation then aborts it below.
+        var start = await grain.StartAsync(header, CancellationToken.None);
         if (start.Existing is { } existing)
         {
             return existing;
@@ -27,6 +30,7 @@ public static class BatchConversation
         var finished = false;
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
             await foreach (var chunk in chunks.WithCancellation(cancellationToken))
             {
                 if (!await grain.AppendAsync(token, chunk, cancellationToken))

@@ -90,7 +90,18 @@ public sealed class FairLimitsTests(PostgresFixture postgres)
         // The holders go away: their slots are free once the silo hears of it (at the latest after the stall timeout).
         await cancel.CancelAsync();
         await Task.WhenAll(holders);
-        await Until(() => open.Count == 0);
+        try
+        {
+            await Until(() => open.Count == 0);
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            var activity = await Sql.ScalarAsync<string>(silo.ConnectionString,
+                "select string_agg(coalesce(application_name,'') || '|' || coalesce(state,'') || '|' || coalesce(wait_event_type,'') || ':' || coalesce(wait_event,'') || '|' || left(query, 120), E'\n') from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
+            var batches = await Sql.ScalarAsync<string>(silo.ConnectionString, "select coalesce(string_agg(id || ':' || state, ','), '') from batches");
+            Assert.Fail($"{open.Count} uploads still open; holders: {string.Join(", ", holders.Select(h => h.Result.Outcome + " " + h.Result.Detail))}\nbatches: {batches}\nsessions:\n{activity}");
+        }
+
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.PostAsync("/batches?id=one-more", TestData.Csv("origin,destination,day,price\n" + Row))).StatusCode);
     }
 
