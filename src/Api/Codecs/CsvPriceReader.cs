@@ -7,12 +7,15 @@ namespace PriceIngest.Api.Codecs;
 
 /// <summary>
 /// Reads <c>text/csv</c> prices (RFC 4180, see <see cref="CsvReader"/>): a header naming the
-/// columns origin, destination, day, price (any order, other columns ignored), then one item per
-/// record. Blank lines are skipped and not counted.
+/// columns origin, destination, day, price and optionally currency (any order, other columns
+/// ignored), then one item per record. Blank lines are skipped and not counted. Without a currency
+/// column, or with an empty cell, a price is USD.
 /// </summary>
 public static class CsvPriceReader
 {
     private static readonly string[] Columns = ["origin", "destination", "day", "price"];
+
+    private const string CurrencyColumn = "currency";
 
     public static async IAsyncEnumerable<PriceChunk> ReadAsync(PipeReader body, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -53,11 +56,11 @@ public static class CsvPriceReader
         }
 
         var names = Enumerable.Range(0, header.Count).Select(i => header.GetString(i).ToLowerInvariant()).ToList();
-        var columns = Columns.Select(c => names.IndexOf(c)).ToArray();
+        var columns = Columns.Select(c => names.IndexOf(c)).Append(names.IndexOf(CurrencyColumn)).ToArray();
         var missing = Columns.Where((_, i) => columns[i] < 0).ToList();
         return missing.Count == 0
             ? columns
-            : throw new MalformedBodyException($"the CSV header lacks column(s) {string.Join(", ", missing)}: expected 'origin,destination,day,price'");
+            : throw new MalformedBodyException($"the CSV header lacks column(s) {string.Join(", ", missing)}: expected 'origin,destination,day,price' (and optionally 'currency')");
     }
 
     private static void ReadItem(CsvRecord record, int[] columns, ChunkBuilder chunk, List<ItemError> errors)
@@ -82,6 +85,7 @@ public static class CsvPriceReader
         var destination = ItemFields.Port(chunk, "destination", record[columns[1]], errors);
         var day = ItemFields.Day(index, record[columns[2]], errors);
         var price = ItemFields.Price(index, record[columns[3]], errors);
-        ItemFields.Finish(chunk, origin, destination, day, price, errors);
+        var currency = columns[4] < 0 ? null : ItemFields.Currency(chunk, record[columns[4]]);
+        ItemFields.Finish(chunk, origin, destination, day, price, errors, currency);
     }
 }

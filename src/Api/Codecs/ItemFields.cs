@@ -70,9 +70,16 @@ internal static class ItemFields
         return null;
     }
 
-    public static void Finish(ChunkBuilder chunk, string? origin, string? destination, DateOnly? day, long? price, List<ItemError> errors)
+    /// <summary>An item's currency: empty means USD (null). Whether the code exists, and has a rate that day, is the silo's check.</summary>
+    public static string? Currency(ChunkBuilder chunk, ReadOnlySpan<byte> text)
     {
-        chunk.Add(new PriceItem(origin, destination, day, price), errors);
+        var t = text.Trim(" \t"u8);
+        return t.IsEmpty ? null : chunk.Intern(t);
+    }
+
+    public static void Finish(ChunkBuilder chunk, string? origin, string? destination, DateOnly? day, long? price, List<ItemError> errors, string? currency = null)
+    {
+        chunk.Add(new PriceItem(origin, destination, day, price, currency), errors);
         errors.Clear();
     }
 }

@@ -9,8 +9,8 @@ namespace PriceIngest.Api.Codecs;
 
 /// <summary>
 /// Reads <c>application/x-ndjson</c> prices: one JSON object per line with string fields origin,
-/// destination, day (YYYY-MM-DD) and an integer number price, each exactly once (other fields are
-/// ignored). Blank lines are skipped.
+/// destination, day (YYYY-MM-DD) and an integer number price, each exactly once, and optionally a
+/// string currency (absent or null: USD); other fields are ignored. Blank lines are skipped.
 /// </summary>
 public static class NdjsonPriceReader
 {
@@ -44,7 +44,8 @@ public static class NdjsonPriceReader
         string? origin = null, destination = null;
         DateOnly? day = null;
         long? price = null;
-        bool seenOrigin = false, seenDestination = false, seenDay = false, seenPrice = false;
+        string? currency = null;
+        bool seenOrigin = false, seenDestination = false, seenDay = false, seenPrice = false, seenCurrency = false;
         try
         {
             var reader = new Utf8JsonReader(line);
@@ -75,6 +76,15 @@ public static class NdjsonPriceReader
                             ? ItemFields.Price(index, reader.ValueSpan, errors)
                             : Wrong<long>(index, "price", ref reader, "price must be a JSON number", errors);
                         break;
+                    case "currency" when !Twice(index, "currency", ref seenCurrency, ref reader, errors):
+                        currency = reader.TokenType switch
+                        {
+                            JsonTokenType.Null => null,
+                            JsonTokenType.String when !reader.ValueIsEscaped => ItemFields.Currency(chunk, reader.ValueSpan),
+                            JsonTokenType.String => ItemFields.Currency(chunk, Encoding.UTF8.GetBytes(reader.GetString()!)),
+                            _ => Wrong(index, "currency", ref reader, "currency must be a string", errors),
+                        };
+                        break;
                     default:
                         reader.Skip();
                         break;
@@ -99,7 +109,7 @@ public static class NdjsonPriceReader
         Missing(index, "destination", seenDestination, errors);
         Missing(index, "day", seenDay, errors);
         Missing(index, "price", seenPrice, errors);
-        ItemFields.Finish(chunk, origin, destination, day, price, errors);
+        ItemFields.Finish(chunk, origin, destination, day, price, errors, currency);
     }
 
     private static string? String(ref Utf8JsonReader reader, ChunkBuilder chunk, string field, List<ItemError> errors)
@@ -114,8 +124,7 @@ public static class NdjsonPriceReader
             return ItemFields.Port(chunk, field, Encoding.UTF8.GetBytes(reader.GetString()!), errors);
         }
 
-        Wrong(chunk.NextIndex, field, ref reader, $"{field} must be a string", errors);
-        return null;
+        return Wrong(chunk.NextIndex, field, ref reader, $"{field} must be a string", errors);
     }
 
     private static T? Wrong<T>(long index, string field, ref Utf8JsonReader reader, string reason, List<ItemError> errors)
@@ -126,10 +135,11 @@ public static class NdjsonPriceReader
         return null;
     }
 
-    private static void Wrong(long index, string field, ref Utf8JsonReader reader, string reason, List<ItemError> errors)
+    private static string? Wrong(long index, string field, ref Utf8JsonReader reader, string reason, List<ItemError> errors)
     {
         errors.Add(new(index, field, Raw(ref reader), reason));
         reader.Skip();
+        return null;
     }
 
     private static string Raw(ref Utf8JsonReader reader) =>

@@ -21,7 +21,8 @@ internal static class ProtoItems
         var origin = ItemFields.Port(chunk, "origin", Utf8(item.Origin, scratch), errors);
         var destination = ItemFields.Port(chunk, "destination", Utf8(item.Destination, scratch), errors);
         var day = ItemFields.Day(index, Utf8(item.Day, scratch), errors);
-        ItemFields.Finish(chunk, origin, destination, day, item.Price, errors);
+        var currency = ItemFields.Currency(chunk, Utf8(item.Currency, scratch));
+        ItemFields.Finish(chunk, origin, destination, day, item.Price, errors, currency);
     }
 
     /// <summary>Adds every item, handing on each chunk that fills up (the last, partial one stays in <paramref name="chunk"/>).</summary>

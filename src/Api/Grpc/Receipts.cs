@@ -27,35 +27,16 @@ public static class Receipts
             ReceivedAt = outcome.ReceivedAt is { } received ? Timestamp.FromDateTimeOffset(received) : null,
             FinishedAt = outcome.FinishedAt is { } finished ? Timestamp.FromDateTimeOffset(finished) : null,
         };
+        foreach (var converted in outcome.Converted.IsDefault ? [] : outcome.Converted)
+        {
+            receipt.Converted.Add(converted.Currency, converted.Items);
+        }
+
         foreach (var error in outcome.Errors.IsDefault ? [] : outcome.Errors)
         {
             receipt.Errors.Add(new Contracts.V1.ItemError { Index = error.Index, Field = error.Field, Value = error.Value ?? string.Empty, Reason = error.Reason, ValueAbsent = error.Value is null });
         }
 
         return receipt;
-    }
-
-    /// <summary>The inverse of <see cref="From"/>: a silo's receipt as the outcome a gateway answers with.</summary>
-    public static BatchOutcome ToOutcome(BatchReceipt receipt)
-    {
-        ArgumentNullException.ThrowIfNull(receipt);
-        var state = receipt.Status switch
-        {
-            BatchStatus.Receiving => BatchState.Receiving,
-            BatchStatus.Committed => BatchState.Committed,
-            BatchStatus.Rejected => BatchState.Rejected,
-            BatchStatus.Aborted => BatchState.Aborted,
-            _ => throw new InvalidOperationException($"a silo answered batch '{receipt.BatchId}' with status {receipt.Status}"),
-        };
-        return new BatchOutcome(
-            receipt.BatchId,
-            state,
-            receipt.Items,
-            state == BatchState.Committed ? receipt.CommitSeq : null,
-            receipt.InvalidItems,
-            [.. receipt.Errors.Select(e => new Grains.Batches.ItemError(e.Index, e.Field, e.ValueAbsent ? null : e.Value, e.Reason))],
-            receipt.Reason.Length > 0 ? receipt.Reason : null,
-            receipt.ReceivedAt?.ToDateTimeOffset(),
-            receipt.FinishedAt?.ToDateTimeOffset());
     }
 }

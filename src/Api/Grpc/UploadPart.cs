@@ -23,6 +23,7 @@ internal sealed class UploadPart
     private const uint DestinationTag = (2 << 3) | 2;
     private const uint DayTag = (3 << 3) | 2;
     private const uint PriceTag = 4 << 3;
+    private const uint CurrencyTag = (5 << 3) | 2;
 
     // The message's bytes, rented from the shared pool (returned once decoded): a message of
     // 8,192 items is about 250 KB, and allocating such arrays per message filled the large object
@@ -190,7 +191,7 @@ internal sealed class UploadPart
         }
 
         // proto3 defaults: a field not sent is empty (strings) or 0 (price); a repeated field's last value wins.
-        ReadOnlySpan<byte> origin = default, destination = default, day = default;
+        ReadOnlySpan<byte> origin = default, destination = default, day = default, currency = default;
         ulong price = 0;
         var item = span.Slice(start, length);
         var at = 0;
@@ -215,6 +216,9 @@ internal sealed class UploadPart
                 case DayTag:
                     day = item.Slice(fieldStart, fieldLength);
                     break;
+                case CurrencyTag:
+                    currency = item.Slice(fieldStart, fieldLength);
+                    break;
             }
         }
 
@@ -222,7 +226,8 @@ internal sealed class UploadPart
         var originCode = ItemFields.Port(chunk, "origin", origin, errors);
         var destinationCode = ItemFields.Port(chunk, "destination", destination, errors);
         var date = ItemFields.Day(index, day, errors);
-        ItemFields.Finish(chunk, originCode, destinationCode, date, (long)price, errors);
+        var currencyCode = ItemFields.Currency(chunk, currency);
+        ItemFields.Finish(chunk, originCode, destinationCode, date, (long)price, errors, currencyCode);
         return position;
     }
 

@@ -11,7 +11,8 @@ namespace PriceIngest.Api.Rest;
 
 /// <summary>
 /// <c>POST /prices</c> (the original assignment's upload): <c>{"date_from","date_to","origin_code",
-/// "destination_code","price"}</c> becomes one price per day of the range, committed as one batch.
+/// "destination_code","price"}</c> (and optionally <c>"currency"</c>) becomes one price per day of
+/// the range, committed as one batch; each day's price is converted with that day's rate.
 /// </summary>
 internal static class PricesEndpoint
 {
@@ -74,8 +75,9 @@ internal static class PricesEndpoint
             return Problems.BadParameter("price", "price is required and must be a whole number");
         }
 
+        var currency = string.IsNullOrWhiteSpace(body.Currency) ? null : body.Currency.Trim();
         var items = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1)
-            .Select(i => new PriceItem(body.OriginCode!.Trim(), body.DestinationCode!.Trim(), from.AddDays(i), price))
+            .Select(i => new PriceItem(body.OriginCode!.Trim(), body.DestinationCode!.Trim(), from.AddDays(i), price, currency))
             .ToImmutableArray();
         return await BatchesEndpoints.UploadAsync(ingest, new BatchHeader(id, "POST /prices", items.Length),
             One(new PriceChunk(0, items, [])), context.RequestAborted);
@@ -95,5 +97,6 @@ internal static class PricesEndpoint
         [property: JsonPropertyName("date_to")] string? DateTo,
         [property: JsonPropertyName("origin_code")] string? OriginCode,
         [property: JsonPropertyName("destination_code")] string? DestinationCode,
-        [property: JsonPropertyName("price")] long? Price);
+        [property: JsonPropertyName("price")] long? Price,
+        [property: JsonPropertyName("currency")] string? Currency);
 }

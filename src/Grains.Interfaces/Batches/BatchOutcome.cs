@@ -7,6 +7,7 @@ namespace PriceIngest.Grains.Batches;
 /// What happened to a batch id. Committed: <see cref="CommitSeq"/> is set. Rejected: <see cref="Errors"/>
 /// holds the first invalid items (capped) and <see cref="InvalidItems"/> their total count.
 /// Aborted: <see cref="Reason"/> says why nothing was written (the id may be sent again).
+/// <see cref="Converted"/>: a committed batch's items that were converted to USD, by currency (empty when all were USD).
 /// </summary>
 [GenerateSerializer]
 [Alias("priceingest.BatchOutcome")]
@@ -20,7 +21,8 @@ public sealed record BatchOutcome(
     ImmutableArray<ItemError> Errors,
     string? Reason,
     DateTimeOffset? ReceivedAt,
-    DateTimeOffset? FinishedAt)
+    DateTimeOffset? FinishedAt,
+    ImmutableArray<CurrencyCount> Converted = default)
 {
     public static BatchOutcome Rejected(string batchId, long items, long invalidItems, ImmutableArray<ItemError> errors) =>
         new(batchId, BatchState.Rejected, items, null, invalidItems, errors, "the batch has invalid items", null, DateTimeOffset.UtcNow);

@@ -7,6 +7,7 @@ using Orleans.Placement;
 using Orleans.Runtime;
 using PriceIngest.Grains.Coherence;
 using PriceIngest.Grains.Compaction;
+using PriceIngest.Grains.ExchangeRates;
 using PriceIngest.Grains.ReferenceData;
 using PriceIngest.Grains.Services;
 using PriceIngest.Grains.Storage;
@@ -35,6 +36,7 @@ internal sealed partial class BatchGrain(
     SegmentIndexer indexer,
     IOptions<IngestOptions> options,
     IngestMetrics metrics,
+    ExchangeRateFetcher fetcher,
     TimeProvider time,
     ILogger<BatchGrain> logger) : Grain, IBatchGrain
 {
@@ -141,7 +143,8 @@ internal sealed partial class BatchGrain(
 
             await BatchStore.MarkReceivingAsync(connection, BatchId, header.Source, cancellationToken);
             var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-            _upload = new Upload(Guid.NewGuid(), header, connection, new ItemValidator(reference.Current, options.Value, today))
+            var rates = new ExchangeRateTable();
+            _upload = new Upload(Guid.NewGuid(), header, connection, new ItemValidator(reference.Current, options.Value, today, rates), rates)
             {
                 StartedIn = System.Diagnostics.Stopwatch.GetElapsedTime(starting),
             };
@@ -168,6 +171,66 @@ internal sealed partial class BatchGrain(
             return TooLargeAsync(upload, limits.MaxBatchItems);
         }
 
+        // A currency's rates are read once per batch, the first time a chunk names it, and a day
+        // the table lacks is fetched once (when configured); USD never waits.
+        var currencies = upload.Rates.Unread(chunk);
+        return currencies is not null || (fetcher.Enabled && upload.Rates.Unfetched(chunk) is not null)
+            ? ReadRatesThenStageAsync(upload, chunk, currencies, cancellationToken)
+            : Stage(upload, chunk) ? MoreWanted : NoMoreWanted;
+    }
+
+    private async Task<bool> ReadRatesThenStageAsync(Upload upload, PriceChunk chunk, List<string>? currencies, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (currencies is not null)
+            {
+                await upload.Rates.ReadAsync(upload.LockConnection, currencies, cancellationToken);
+            }
+
+            if (fetcher.Enabled && upload.Rates.Unfetched(chunk) is { } days)
+            {
+                await FetchRatesAsync(upload.Rates, days, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or ServiceUnavailableException)
+        {
+            LogDatabaseFailed(logger, BatchId, e);
+            await RecordAbortAsync(upload, $"reading exchange rates failed: {Describe(e)}; nothing was written");
+            metrics.Finished(BatchState.Aborted, upload.Items);
+            await EndAsync(upload);
+            throw new ServiceUnavailableException(
+                $"the database failed while batch '{BatchId}' was uploading; nothing was written, retry with the same id");
+        }
+
+        return Stage(upload, chunk);
+    }
+
+    /// <summary>A few days at a time; a day that fails is not guessed, its items are rejected with the reason.</summary>
+    private async Task FetchRatesAsync(ExchangeRateTable rates, List<DateOnly> days, CancellationToken cancellationToken)
+    {
+        foreach (var group in days.Chunk(4))
+        {
+            var fetches = group.Select(day => fetcher.TryFetchAsync(day, cancellationToken)).ToArray();
+            await Task.WhenAll(fetches);
+            for (var i = 0; i < group.Length; i++)
+            {
+                var (fetched, failure) = fetches[i].Result;
+                if (fetched is not null)
+                {
+                    rates.Fetched(group[i], fetched);
+                }
+                else
+                {
+                    rates.FetchFailed(group[i], failure!);
+                }
+            }
+        }
+    }
+
+    /// <summary>Validates and stages the chunk; false once the sender should stop reading.</summary>
+    private bool Stage(Upload upload, PriceChunk chunk)
+    {
         // Syntax errors (from the codec) and semantic ones are reported together, in item order.
         var syntax = 0;
         var itemErrors = new List<ItemError>();
@@ -180,7 +243,7 @@ internal sealed partial class BatchGrain(
             }
 
             var item = chunk.Items[i];
-            var lane = upload.Validator.Validate(index, item, itemErrors);
+            var lane = upload.Validator.Validate(index, item, itemErrors, out var usd);
             if (itemErrors.Count > 0)
             {
                 upload.InvalidItems++;
@@ -190,15 +253,18 @@ internal sealed partial class BatchGrain(
             }
             else if (upload.InvalidItems == 0)
             {
-                upload.Rows.Add(lane, item.Day!.Value, (int)item.Price!.Value);
+                upload.Rows.Add(lane, item.Day!.Value, usd);
+                if (item.Currency is { } currency && currency != Currencies.Usd)
+                {
+                    System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(upload.Converted, currency, out _)++;
+                }
             }
         }
 
         upload.Items += chunk.Items.Length;
-        upload.StoppedReading = upload.InvalidItems > limits.MaxReportedErrors;
-        return upload.StoppedReading ? NoMoreWanted : MoreWanted;
+        upload.StoppedReading = upload.InvalidItems > options.Value.MaxReportedErrors;
+        return !upload.StoppedReading;
     }
-
 
     public async Task<BatchOutcome> CommitAsync(Guid uploadToken, CancellationToken cancellationToken)
     {
@@ -230,11 +296,12 @@ internal sealed partial class BatchGrain(
             upload.Rows.Sort();
             var sorted = System.Diagnostics.Stopwatch.GetElapsedTime(sorting);
             var announced = (Seq: 0L, Segment: 0);
+            ImmutableArray<CurrencyCount> converted = [.. upload.Converted.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new CurrencyCount(c.Key, c.Value))];
             CommittedRecord record;
             CommitTimings timings;
             try
             {
-                (record, timings) = await SegmentWriter.CommitAsync(upload.LockConnection, BatchId, upload.Header.Source, upload.Rows,
+                (record, timings) = await SegmentWriter.CommitAsync(upload.LockConnection, BatchId, upload.Header.Source, upload.Rows, converted,
                     (seq, segment) =>
                     {
                         announced = (seq, segment);
@@ -252,7 +319,7 @@ internal sealed partial class BatchGrain(
 
             // What the row records (its timestamps came back with the commit), as any other silo reads it.
             var commitSeq = record.CommitSeq;
-            _committed = new BatchOutcome(BatchId, BatchState.Committed, upload.Items, commitSeq, 0, [], null, record.ReceivedAt, record.FinishedAt);
+            _committed = new BatchOutcome(BatchId, BatchState.Committed, upload.Items, commitSeq, 0, [], null, record.ReceivedAt, record.FinishedAt, converted);
             metrics.Finished(BatchState.Committed, upload.Items);
             LogCommitted(logger, BatchId, upload.Items, commitSeq, upload.StartedIn.TotalSeconds, received.TotalSeconds, sorted.TotalSeconds,
                 timings.Copy.TotalSeconds, timings.Index.TotalSeconds, timings.Commit.TotalSeconds);

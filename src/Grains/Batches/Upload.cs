@@ -1,9 +1,10 @@
 using Npgsql;
+using PriceIngest.Grains.ExchangeRates;
 
 namespace PriceIngest.Grains.Batches;
 
 /// <summary>The state of one upload in progress inside a <see cref="BatchGrain"/>.</summary>
-internal sealed class Upload(Guid token, BatchHeader header, NpgsqlConnection lockConnection, ItemValidator validator)
+internal sealed class Upload(Guid token, BatchHeader header, NpgsqlConnection lockConnection, ItemValidator validator, ExchangeRateTable rates)
 {
     public Guid Token { get; } = token;
 
@@ -15,6 +16,12 @@ internal sealed class Upload(Guid token, BatchHeader header, NpgsqlConnection lo
     public ItemValidator Validator { get; } = validator;
 
     public StagedRows Rows { get; } = new();
+
+    /// <summary>The rates the validator converts with, read per currency as the batch first names it.</summary>
+    public ExchangeRateTable Rates { get; } = rates;
+
+    /// <summary>Valid items converted to USD, per currency: the receipt's counts.</summary>
+    public Dictionary<string, long> Converted { get; } = new(StringComparer.Ordinal);
 
     public List<ItemError> Errors { get; } = [];
 

@@ -29,6 +29,27 @@ internal sealed class ExchangeRatesStore(NpgsqlDataSource dataSource) : IExchang
         }
     }
 
+    /// <summary>Rates fetched from the exchange rate service: added where the table has none, never replacing one.</summary>
+    public async Task AddMissingAsync(IReadOnlyList<ExchangeRate> rates, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("""
+                insert into exchange_rates (day, currency, rate)
+                select * from unnest($1::date[], $2::text[], $3::numeric[])
+                on conflict (day, currency) do nothing
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = rates.Select(r => r.Day).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = rates.Select(r => r.Currency).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = rates.Select(r => r.Rate).ToArray() });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException || e.IsTransient)
+        {
+            throw new ServiceUnavailableException("the database is unreachable; the fetched exchange rates were not kept, retry shortly", e);
+        }
+    }
+
     public async Task<ImmutableArray<ExchangeRate>> GetAsync(DateOnly day, CancellationToken cancellationToken)
     {
         try

@@ -30,6 +30,8 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(sp => new DatabasePools(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetRequiredService<UploadConnections>()));
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<UploadsInProgress>();
+        services.AddOptions<ExchangeRates.ExchangeRatesOptions>().Bind(configuration.GetSection(ExchangeRates.ExchangeRatesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ExchangeRates.ExchangeRateFetcher>();
 
         services.AddSingleton<LaneDirectory>();
         services.AddSingleton<LaneSnapshots>();
@@ -66,7 +68,8 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         services.AddSingleton<IReferenceDataService, ReferenceDataService>();
-        services.AddSingleton<IExchangeRatesService, ExchangeRates.ExchangeRatesStore>();
+        services.AddSingleton<ExchangeRates.ExchangeRatesStore>();
+        services.AddSingleton<IExchangeRatesService>(sp => sp.GetRequiredService<ExchangeRates.ExchangeRatesStore>());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;
     }

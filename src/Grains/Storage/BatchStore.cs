@@ -35,7 +35,7 @@ internal static class BatchStore
     public static async Task<BatchOutcome?> ReadAsync(NpgsqlConnection connection, string batchId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            select state, items, commit_seq, invalid_items, errors, reason, received_at, finished_at,
+            select state, items, commit_seq, invalid_items, errors, reason, received_at, finished_at, converted,
                    exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.objsubid = 1
                            and l.database = (select oid from pg_database where datname = current_database())
                            and ((l.classid::bigint << 32) | l.objid::bigint) = $2) as owned
@@ -51,7 +51,7 @@ internal static class BatchStore
 
         var state = Enum.Parse<BatchState>(reader.GetString(0), ignoreCase: true);
         var reason = reader.IsDBNull(5) ? null : reader.GetString(5);
-        if (state == BatchState.Receiving && !reader.GetBoolean(8))
+        if (state == BatchState.Receiving && !reader.GetBoolean(9))
         {
             state = BatchState.Aborted;
             reason = "the upload was interrupted before it finished; nothing was written";
@@ -66,8 +66,13 @@ internal static class BatchStore
             reader.IsDBNull(4) ? [] : JsonSerializer.Deserialize<ImmutableArray<ItemError>>(reader.GetString(4)),
             reason,
             reader.GetFieldValue<DateTimeOffset>(6),
-            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+            reader.IsDBNull(8) ? [] : [.. JsonSerializer.Deserialize<SortedDictionary<string, long>>(reader.GetString(8))!.Select(c => new CurrencyCount(c.Key, c.Value))]);
     }
+
+    /// <summary>The <c>converted</c> column: <c>{"EUR": 1000, ...}</c>, or null when nothing was converted.</summary>
+    public static object ConvertedJson(ImmutableArray<CurrencyCount> converted) =>
+        converted.IsDefaultOrEmpty ? DBNull.Value : JsonSerializer.Serialize(converted.ToDictionary(c => c.Currency, c => c.Items));
 
     /// <remarks>
     /// Committed without waiting for the WAL flush (one fsync less per batch): the row only shows

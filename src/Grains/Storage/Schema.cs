@@ -353,5 +353,9 @@ internal static class Schema
                 primary key (day, currency)
             );
             """),
+        new(11, "a committed batch records how many of its items were converted, per currency", """
+            -- {"EUR": 1000, ...}; null when every item was USD.
+            alter table batches add column converted jsonb;
+            """),
     ];
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Immutable;
 using Npgsql;
 using PriceIngest.Grains.Batches;
 
@@ -21,7 +22,8 @@ internal static class SegmentWriter
 
     /// <param name="beforeCommit">Told the commit sequence and segment just before COMMIT is sent.</param>
     public static async Task<(CommittedRecord Record, CommitTimings Timings)> CommitAsync(
-        NpgsqlConnection connection, string batchId, string? source, StagedRows rows, Action<long, int> beforeCommit, CancellationToken cancellationToken)
+        NpgsqlConnection connection, string batchId, string? source, StagedRows rows, ImmutableArray<CurrencyCount> converted, Action<long, int> beforeCommit,
+        CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -54,12 +56,12 @@ internal static class SegmentWriter
         // Last, so the counter's row lock is held only for the instant before COMMIT.
         await using var finish = new NpgsqlCommand("""
             with c as (update commit_counter set seq = seq + 1 returning seq)
-            insert into batches (id, state, source, items, commit_seq, seg, finished_at)
-            select $1, 'committed', $2, $3, c.seq, $4, clock_timestamp() from c
+            insert into batches (id, state, source, items, commit_seq, seg, converted, finished_at)
+            select $1, 'committed', $2, $3, c.seq, $4, $5, clock_timestamp() from c
             on conflict (id) do update set
                 state = 'committed', source = excluded.source, items = excluded.items, invalid_items = 0,
                 errors = null, reason = null, commit_seq = excluded.commit_seq, seg = excluded.seg,
-                finished_at = excluded.finished_at
+                converted = excluded.converted, finished_at = excluded.finished_at
             where batches.state <> 'committed'
             returning commit_seq, received_at, finished_at, pg_notify('price_commits', commit_seq::text)
             """, connection, transaction);
@@ -67,6 +69,7 @@ internal static class SegmentWriter
         finish.Parameters.Add(new() { Value = (object?)source ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         finish.Parameters.Add(new() { Value = (long)rows.Count });
         finish.Parameters.Add(new() { Value = segment });
+        finish.Parameters.Add(new() { Value = BatchStore.ConvertedJson(converted), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
         // No row: the id is committed already (only possible if the advisory lock was bypassed,
         // e.g. behind a transaction-pooling proxy). Throwing rolls this copy back: exactly once.
         CommittedRecord record;
