@@ -29,6 +29,10 @@ internal static class Output
         if (receipt.Status == BatchStatus.Committed)
         {
             Row(table, "commit seq", receipt.CommitSeq.ToString(CultureInfo.InvariantCulture));
+            if (receipt.Converted.Count > 0)
+            {
+                Row(table, "converted", string.Join(", ", receipt.Converted.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{Number(c.Value)} {c.Key}")));
+            }
         }
 
         if (receipt.Status == BatchStatus.Rejected)
@@ -114,6 +118,16 @@ internal static class Output
         if (receipt.Status == BatchStatus.Committed)
         {
             writer.WriteNumber("commit_seq", receipt.CommitSeq);
+            if (receipt.Converted.Count > 0)
+            {
+                writer.WriteStartObject("converted");
+                foreach (var (currency, items) in receipt.Converted.OrderBy(c => c.Key, StringComparer.Ordinal))
+                {
+                    writer.WriteNumber(currency, items);
+                }
+
+                writer.WriteEndObject();
+            }
         }
 
         if (receipt.Status == BatchStatus.Rejected)

@@ -17,6 +17,23 @@ public sealed class PriceFileReaderTests
     }
 
     [Fact]
+    public async Task A_csv_currency_column_is_passed_on_and_an_empty_cell_stays_empty()
+    {
+        var items = await Read("currency,origin,destination,day,price\nEUR,CNSGH,NLRTM,2016-01-01,100\n,CNSGH,NLRTM,2016-01-01,7\n", PriceFileFormat.Csv);
+
+        Assert.Equal(["EUR", ""], items.Select(i => i.Currency));
+        Assert.Equal([100L, 7L], items.Select(i => i.Price));
+    }
+
+    [Fact]
+    public async Task An_ndjson_currency_is_passed_on()
+    {
+        var items = await Read("{\"origin\":\"CNSGH\",\"destination\":\"NLRTM\",\"day\":\"2016-01-01\",\"price\":1,\"currency\":\"GBP\"}\n", PriceFileFormat.Ndjson);
+
+        Assert.Equal("GBP", Assert.Single(items).Currency);
+    }
+
+    [Fact]
     public async Task Csv_values_the_server_judges_pass_through()
     {
         var items = await Read("origin,destination,day,price\nXXXXX,NLRTM,2016-02-30,-5\n", PriceFileFormat.Csv);

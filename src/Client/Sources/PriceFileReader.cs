@@ -10,7 +10,8 @@ namespace PriceIngest.Client.Sources;
 
 /// <summary>
 /// Streams <see cref="PriceItem"/>s out of CSV or NDJSON text, one line at a time (constant
-/// memory). Blank lines are skipped. Values are passed on as written (the server validates them);
+/// memory). Blank lines are skipped. An optional currency (CSV column or NDJSON field) is passed on;
+/// absent or empty means USD. Values are passed on as written (the server validates them);
 /// only what cannot be put in a <see cref="PriceItem"/> at all (a price that is not a whole number,
 /// a wrong number of CSV fields, malformed JSON) stops the read with a <see cref="PriceFileException"/>.
 /// </summary>
@@ -63,6 +64,7 @@ public static class PriceFileReader
                     Destination = fields[map[1]],
                     Day = fields[map[2]],
                     Price = ParsePrice(fields[map[3]], record.Line),
+                    Currency = map[4] < 0 ? string.Empty : fields[map[4]],
                 };
             }
         }
@@ -92,7 +94,9 @@ public static class PriceFileReader
 
     private static int[] HeaderMap(List<string> fields, long lineNumber)
     {
-        var map = new int[Columns.Length];
+        // The last slot is the optional currency column (-1: absent, every price is USD).
+        var map = new int[Columns.Length + 1];
+        map[Columns.Length] = fields.FindIndex(f => f.Equals("currency", StringComparison.OrdinalIgnoreCase));
         for (var c = 0; c < Columns.Length; c++)
         {
             map[c] = fields.FindIndex(f => f.Equals(Columns[c], StringComparison.OrdinalIgnoreCase));
@@ -151,6 +155,7 @@ public static class PriceFileReader
                 Origin = Text(root, "origin", lineNumber),
                 Destination = Text(root, "destination", lineNumber),
                 Day = Text(root, "day", lineNumber),
+                Currency = Text(root, "currency", lineNumber),
             };
             if (!root.TryGetProperty("price", out var price))
             {

@@ -74,6 +74,32 @@ public sealed class CliEndToEndTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Csv_and_ndjson_files_in_other_currencies_are_converted_and_the_receipt_counts_them()
+    {
+        (await _silo.Http.PutAsync("/exchange-rates", TestData.Csv("day,currency,rate\n2016-01-01,EUR,0.8\n2016-01-01,GBP,0.5\n"))).EnsureSuccessStatusCode();
+        var csv = File("eur.csv", """
+            currency,origin,destination,day,price
+            EUR,CNSGH,NLRTM,2016-01-01,100
+            ,CNSGH,NLRTM,2016-01-01,7
+            EUR,CNSGH,NLRTM,2016-01-01,10
+            """);
+        var ndjson = File("gbp.ndjson", """
+            {"origin":"CNSGH","destination":"DEHAM","day":"2016-01-01","price":21,"currency":"GBP"}
+            """);
+
+        var json = await Cli("upload", csv, "--batch-id", "cli-eur", "--json");
+        var table = await Cli("upload", ndjson, "--batch-id", "cli-gbp");
+
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var receipt = JsonDocument.Parse(json.Stdout);
+        Assert.Equal([("EUR", 2L)], receipt.RootElement.GetProperty("converted").EnumerateObject().Select(p => (p.Name, p.Value.GetInt64())));
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("1 GBP", table.Stdout, StringComparison.Ordinal);
+        // 100 / 0.8 = 125, 10 / 0.8 = 12.5 -> 13, 21 / 0.5 = 42; USD as sent.
+        Assert.Equal("7,13,42,125", await Sql.ScalarAsync<string>(_silo.ConnectionString, "select string_agg(price::text, ',' order by price) from prices"));
+    }
+
+    [Fact]
     public async Task A_bad_file_exits_3_with_the_error_table_and_writes_nothing()
     {
         var path = File("bad.csv", """
