@@ -10,13 +10,15 @@ namespace PriceIngest.Grains.SampleData;
 
 /// <summary>
 /// Local mode's first start: when the database has no ports at all, load a generated sample
-/// through the same services a client uses (reference upload, then one batch).
+/// through the same services a client uses (reference upload, then one batch), and sample
+/// exchange rates (<see cref="SampleExchangeRates"/>) while a sample database has none.
 /// </summary>
 public sealed partial class SampleDataSeeder(
     Npgsql.NpgsqlDataSource dataSource,
     ReferenceDataCache reference,
     IReferenceDataService referenceData,
     IIngestService ingest,
+    IExchangeRatesService exchangeRates,
     SampleDataOptions options,
     ILogger<SampleDataSeeder> logger) : IHostedService
 {
@@ -26,6 +28,7 @@ public sealed partial class SampleDataSeeder(
     {
         if (!await NeedsSeedAsync(cancellationToken))
         {
+            await SeedExchangeRatesAsync(cancellationToken);
             return;
         }
 
@@ -37,6 +40,29 @@ public sealed partial class SampleDataSeeder(
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         var snapshot = reference.Current;
         LogSeeded(logger, snapshot.PortsByCode.Count, snapshot.Regions.Count, outcome.Items, outcome.State, seconds);
+        await SeedExchangeRatesAsync(cancellationToken);
+    }
+
+    /// <summary>A database of sample ports only (a user's own ports never get sample rates) with no exchange rate yet.</summary>
+    private async Task SeedExchangeRatesAsync(CancellationToken cancellationToken)
+    {
+        var sample = new SampleDataGenerator(options).Ports().Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+        if (!reference.Current.PortsByCode.Keys.All(sample.Contains))
+        {
+            return;
+        }
+
+        await using (var command = dataSource.CreateCommand("select exists (select 1 from exchange_rates)"))
+        {
+            if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return;
+            }
+        }
+
+        var rates = SampleExchangeRates.For(options);
+        await exchangeRates.PutAsync(rates, cancellationToken);
+        LogSeededRates(logger, rates.Count, rates[0].Day, rates[^1].Day);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -88,4 +114,7 @@ public sealed partial class SampleDataSeeder(
     [LoggerMessage(EventId = 2300, Level = LogLevel.Information,
         Message = "Seeded sample data: {Ports} ports, {Regions} regions, {Prices} prices ({State}) in {Seconds:F1} s")]
     private static partial void LogSeeded(ILogger logger, int ports, int regions, long prices, BatchState state, double seconds);
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Seeded {Rates} sample exchange rates (CNY, EUR, GBP, JPY) from {First} to {Last}")]
+    private static partial void LogSeededRates(ILogger logger, int rates, DateOnly first, DateOnly last);
 }

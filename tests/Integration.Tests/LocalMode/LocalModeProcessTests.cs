@@ -54,6 +54,12 @@ public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITes
             firstRates = await GetRatesAsync(silo);
             AssertTenDaysInOrder(firstRates);
 
+            // The README's currency example converts with these seeded rates.
+            Assert.Equal(
+                """[{"currency":"CNY","rate":6.4936},{"currency":"EUR","rate":0.920135},{"currency":"GBP","rate":0.678421},{"currency":"JPY","rate":120.21}]""",
+                await silo.Http.GetStringAsync(new Uri("/exchange-rates?day=2016-01-01", UriKind.Relative)));
+            Assert.Equal(4, JsonDocument.Parse(await silo.Http.GetStringAsync(new Uri("/exchange-rates?day=2016-12-31", UriKind.Relative))).RootElement.GetArrayLength());
+
             // A second start on the folder in use refuses in one line, and the first keeps working.
             // (Its folder is passed as a plain argument: disposing a SiloProcess stops PostgreSQL
             // servers left on its own data folder, which here is the first silo's.)
