@@ -11,24 +11,27 @@ public static class CsvBodies
 
     /// <summary>
     /// <c>origin,destination,day,price</c> lines for <paramref name="rows"/>; with
-    /// <paramref name="invalidLast"/> one more item with price 0 (which the service rejects) is appended.
+    /// <paramref name="invalidLast"/> one more item with price 0 (which the service rejects) is appended;
+    /// with <paramref name="currency"/> a <c>currency</c> column names it on every line.
     /// </summary>
-    public static byte[] Prices(ReferenceData reference, ReadOnlySpan<PriceRow> rows, bool invalidLast = false)
+    public static byte[] Prices(ReferenceData reference, ReadOnlySpan<PriceRow> rows, bool invalidLast = false, string? currency = null)
     {
         ArgumentNullException.ThrowIfNull(reference);
         var codes = reference.Ports.Select(p => Encoding.ASCII.GetBytes(p.Code)).ToArray();
-        var size = PricesHeader.Length + ((rows.Length + 1) * (5 + 1 + 5 + 1 + 10 + 1 + 11 + 1));
+        var header = currency is null ? PricesHeader : "origin,destination,day,price,currency\n"u8;
+        byte[] suffix = currency is null ? [] : Encoding.ASCII.GetBytes("," + currency);
+        var size = header.Length + ((rows.Length + 1) * (5 + 1 + 5 + 1 + 10 + 1 + 11 + suffix.Length + 1));
         var buffer = new byte[size];
-        PricesHeader.CopyTo(buffer);
-        var used = PricesHeader.Length;
+        header.CopyTo(buffer);
+        var used = header.Length;
         foreach (var row in rows)
         {
-            used += Line(buffer.AsSpan(used), codes[row.Origin], codes[row.Destination], row.Day, row.Price);
+            used += Line(buffer.AsSpan(used), codes[row.Origin], codes[row.Destination], row.Day, row.Price, suffix);
         }
 
         if (invalidLast && rows.Length > 0)
         {
-            used += Line(buffer.AsSpan(used), codes[rows[0].Origin], codes[rows[0].Destination], rows[0].Day, 0);
+            used += Line(buffer.AsSpan(used), codes[rows[0].Origin], codes[rows[0].Destination], rows[0].Day, 0, suffix);
         }
 
         return buffer.AsSpan(0, used).ToArray();
@@ -40,7 +43,7 @@ public static class CsvBodies
     public static string Ports(IEnumerable<PortRow> ports) =>
         Csv("code,name,region", ports.Select(p => new[] { p.Code, p.Name, p.Region }));
 
-    private static int Line(Span<byte> target, byte[] origin, byte[] destination, DateOnly day, int price)
+    private static int Line(Span<byte> target, byte[] origin, byte[] destination, DateOnly day, int price, ReadOnlySpan<byte> suffix)
     {
         var at = 0;
         origin.CopyTo(target);
@@ -54,6 +57,8 @@ public static class CsvBodies
         target[at++] = (byte)',';
         Utf8Formatter.TryFormat(price, target[at..], out written);
         at += written;
+        suffix.CopyTo(target[at..]);
+        at += suffix.Length;
         target[at++] = (byte)'\n';
         return at;
     }

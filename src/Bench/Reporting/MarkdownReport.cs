@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PriceIngest.Bench.Runs;
 
 namespace PriceIngest.Bench.Reporting;
 
@@ -47,7 +48,10 @@ public static class MarkdownReport
             foreach (var service in report.Ingest.Where(i => i.Items == items && i.Key.StartsWith("c_", StringComparison.Ordinal)))
             {
                 Line(md, $"- {items:N0} items, {service.Contender}: (c)/(a) = {Targets.Ratio(report.Ingest, items, service.Key, "a"):F2}, ",
-                    $"(c)/(a') = {Targets.Ratio(report.Ingest, items, service.Key, "a_ids"):F2}, (b)/(c) = {Targets.Ratio(report.Ingest, items, "b", service.Key):F2}");
+                    $"(c)/(a') = {Targets.Ratio(report.Ingest, items, service.Key, "a_ids"):F2}, (b)/(c) = {Targets.Ratio(report.Ingest, items, "b", service.Key):F2}",
+                    service.Key.EndsWith(IngestPhase.EuroSuffix, StringComparison.Ordinal)
+                        ? (FormattableString)$", EUR / USD = {Targets.Ratio(report.Ingest, items, service.Key, service.Key[..^IngestPhase.EuroSuffix.Length]):F2}"
+                        : $"");
             }
         }
 

@@ -19,6 +19,9 @@ public sealed record BenchSettings
     /// <summary>Batch sizes and how many runs of each (every contender ingests every batch).</summary>
     public IReadOnlyList<(int Items, int Runs)> IngestSizes => Quick ? [(50_000, 3), (200_000, 2)] : [(50_000, 7), (1_000_000, 5)];
 
+    /// <summary>Runs of the largest size with every price in EUR (converted by the service).</summary>
+    public int EuroRuns => Quick ? 1 : 3;
+
     public int WarmPortSamples => Quick ? 128 : 640;
 
     public int WarmRegionSamples => Quick ? 12 : 48;

@@ -16,6 +16,9 @@ namespace PriceIngest.Bench.Runs;
 /// </summary>
 public sealed class IngestPhase(RunContext run)
 {
+    /// <summary>Ends the key of a service's EUR rows (e.g. <c>c_rest_eur</c>).</summary>
+    public const string EuroSuffix = "_eur";
+
     private const int WarmUpItems = 5_000;
 
     public List<IngestResult> Results { get; } = [];
@@ -73,6 +76,49 @@ public sealed class IngestPhase(RunContext run)
 
             RejectProbes.Add(await RejectProbeAsync(last!, cancellationToken));
             sizeIndex++;
+        }
+
+        await EuroRunsAsync(textbook, cancellationToken);
+    }
+
+    /// <summary>
+    /// The largest size again with every price in EUR (each day's rate put first): the service converts
+    /// each item at its day's rate. The textbook table receives the prices converted here, so the checks
+    /// after the runs compare the conversion too. Reported as its own rows next to USD of the same run.
+    /// </summary>
+    private async Task EuroRunsAsync(SqlCopyContender textbook, CancellationToken cancellationToken)
+    {
+        var items = run.Settings.IngestSizes[^1].Items;
+        var timings = run.Services.ToDictionary(s => s.Key, _ => new List<IngestTiming>(), StringComparer.Ordinal);
+        for (var r = 0; r < run.Settings.EuroRuns; r++)
+        {
+            var rows = run.Generator.Batch(items, 5000 + r);
+            var rates = EuroRates.For(rows);
+            await EuroRates.PutAsync(run.DataSource, rates, cancellationToken);
+            var batch = new IngestBatch($"{run.RunId}-eur-{items}-{r}", rows, CsvBodies.Prices(run.Reference, rows, currency: "EUR"), "EUR");
+            var converted = rows.Select(row => row with { Price = EuroRates.ToUsd(row.Price, rates[row.Day]) }).ToArray();
+            GC.Collect();
+            await CheckpointAsync(cancellationToken);
+            for (var j = 0; j < run.Services.Count; j++)
+            {
+                var service = run.Services[(r + j) % run.Services.Count];
+                run.Say.Step($"ingest {items:N0} items in EUR, run {r + 1} of {run.Settings.EuroRuns}: {service.Name}");
+                await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
+                timings[service.Key].Add(await IngestAsync(service, batch with { Id = $"{batch.Id}-{service.Key}" }, cancellationToken));
+            }
+
+            var truth = new IngestBatch(batch.Id, converted, []);
+            for (var copy = 0; copy < run.Services.Count; copy++)
+            {
+                await textbook.IngestAsync(truth, cancellationToken);
+            }
+
+            Batches.Add(truth);
+        }
+
+        foreach (var service in run.Services)
+        {
+            Results.Add(Summarise(items, service.Key + EuroSuffix, service.Name + ", prices in EUR", timings[service.Key]));
         }
     }
 
@@ -154,7 +200,10 @@ public sealed class IngestPhase(RunContext run)
         }
     }
 
-    private static IngestResult Summarise(int items, IIngestContender contender, List<IngestTiming> timings)
+    private static IngestResult Summarise(int items, IIngestContender contender, List<IngestTiming> timings) =>
+        Summarise(items, contender.Key, contender.Name, timings);
+
+    private static IngestResult Summarise(int items, string key, string name, List<IngestTiming> timings)
     {
         var totals = timings.Select(t => t.TotalMs).ToArray();
         var samples = Samples.Of(totals);
@@ -163,6 +212,6 @@ public sealed class IngestPhase(RunContext run)
                 phase => phase,
                 phase => Samples.Of([.. timings.Select(t => t.PhasesMs.TryGetValue(phase, out var ms) ? ms : double.NaN).Where(ms => !double.IsNaN(ms))]).Median,
                 StringComparer.Ordinal);
-        return new(items, contender.Key, contender.Name, samples, totals, items / (samples.Median / 1000), phases, [.. timings.Select(t => t.PhasesMs)]);
+        return new(items, key, name, samples, totals, items / (samples.Median / 1000), phases, [.. timings.Select(t => t.PhasesMs)]);
     }
 }

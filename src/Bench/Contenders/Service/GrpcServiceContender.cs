@@ -56,6 +56,7 @@ public sealed class GrpcServiceContender(SiloHost silo, ReferenceData reference)
             Destination = reference.Code(r.Destination),
             Day = r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Price = r.Price,
+            Currency = batch.Currency ?? "",
         }).ToArray();
         var probe = batch.Rows[0];
         var expected = batch.Rows.Count(r => r.Origin == probe.Origin && r.Destination == probe.Destination && r.Day == probe.Day);
