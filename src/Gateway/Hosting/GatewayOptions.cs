@@ -55,5 +55,14 @@ public sealed class GatewayOptions
     [Range(0, 10_000_000)]
     public int ReplayItems { get; set; } = 65_536;
 
+    /// <summary>
+    /// How long a re-sent upload waits for its batch id while the gateway's own interrupted attempt
+    /// still holds it (on a stopping silo that the retry did not reach). That attempt is aborted
+    /// within the silo's Ingest:DrainIdleTimeout (default 3 s) of its last item; past this wait the
+    /// client is answered ALREADY_EXISTS / 409 "already being uploaded". Default 10 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ResendWait { get; set; } = TimeSpan.FromSeconds(10);
+
     public ApiEndpointSettings Endpoints => new(HttpHost, HttpPort, GrpcPort, GrpcCertificatePath, GrpcCertificatePassword, HttpCertificatePath, HttpCertificatePassword);
 }

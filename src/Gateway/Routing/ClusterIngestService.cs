@@ -22,6 +22,8 @@ namespace PriceIngest.Gateway.Routing;
 /// </remarks>
 internal sealed class ClusterIngestService(IClusterClient cluster, ClusterCalls calls, IOptions<GatewayOptions> options) : IIngestService
 {
+    private static readonly TimeSpan ResendPoll = TimeSpan.FromMilliseconds(250);
+
     public async Task<BatchOutcome> UploadAsync(BatchHeader header, IAsyncEnumerable<PriceChunk> chunks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(header);
@@ -32,23 +34,35 @@ internal sealed class ClusterIngestService(IClusterClient cluster, ClusterCalls 
         await using var source = chunks.GetAsyncEnumerator(cancellationToken);
         var replay = new Replay(options.Value.ReplayItems);
         var attempt = 0;
+        System.Diagnostics.Stopwatch? held = null;
         try
         {
-            return await calls.RunAsync("upload", ct =>
+            while (true)
+            {
+                try
                 {
-                    if (++attempt > 1 && !replay.Complete)
-                    {
-                        throw new ServiceUnavailableException(
-                            $"the silo receiving batch '{header.BatchId}' went away after more than {options.Value.ReplayItems} items (Gateway:ReplayItems); nothing was written, send the batch again with the same id");
-                    }
+                    return await calls.RunAsync("upload", ct =>
+                        {
+                            if (++attempt > 1 && !replay.Complete)
+                            {
+                                throw new ServiceUnavailableException(
+                                    $"the silo receiving batch '{header.BatchId}' went away after more than {options.Value.ReplayItems} items (Gateway:ReplayItems); nothing was written, send the batch again with the same id");
+                            }
 
-                    return cluster.GetGrain<IBatchGrain>(header.BatchId).UploadAsync(header, replay.Read(source, ct), ct);
-                },
-                cancellationToken,
-                // The upload died with its silo (a new activation does not know it), or the id is still
-                // held by the attempt that just failed: both clear up, and the replay then commits once.
-                // An upload too long to replay ends in the next attempt's UNAVAILABLE (send it again).
-                alsoRetry: e => e is UploadExpiredException || (attempt > 1 && e is BatchInProgressException));
+                            return cluster.GetGrain<IBatchGrain>(header.BatchId).UploadAsync(header, replay.Read(source, ct), ct);
+                        },
+                        cancellationToken,
+                        // The upload died with its silo (a new activation does not know it): the replay commits once.
+                        alsoRetry: e => e is UploadExpiredException);
+                }
+                catch (BatchInProgressException) when (attempt > 1 && (held ??= System.Diagnostics.Stopwatch.StartNew()).Elapsed < options.Value.ResendWait)
+                {
+                    // The id is still held by this gateway's own interrupted attempt (on a stopping silo,
+                    // by an activation the retry did not reach): that attempt is aborted within the silo's
+                    // idle or drain timeout, so wait for it rather than tell the client "already being uploaded".
+                    await Task.Delay(ResendPoll, cancellationToken);
+                }
+            }
         }
         catch (SourceFailure e)
         {
