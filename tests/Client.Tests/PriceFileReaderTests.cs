@@ -42,7 +42,8 @@ public sealed class PriceFileReaderTests
     }
 
     [Theory]
-    [InlineData("origin,destination,day,price\nCNSGH,NLRTM,2016-01-01,12.5\n", 2, "price '12.5' is not a whole number")]
+    [InlineData("origin,destination,day,price\nCNSGH,NLRTM,2016-01-01,12.5x\n", 2, "price '12.5x' is not a number")]
+    [InlineData("origin,destination,day,price\nCNSGH,NLRTM,2016-01-01,1.0000000001\n", 2, "price '1.0000000001' has more than 9 decimal places")]
     [InlineData("origin,destination,day,price\nCNSGH,NLRTM,2016-01-01\n", 2, "expected 4 fields, found 3")]
     [InlineData("origin,destination,when,price\n", 1, "the header has no 'day' column")]
     [InlineData("", 0, "the file is empty")]
@@ -55,6 +56,16 @@ public sealed class PriceFileReaderTests
     }
 
     [Fact]
+    public async Task Prices_with_decimals_become_units_and_nanos_with_the_sign_of_the_price()
+    {
+        var csv = await Read("origin,destination,day,price,currency\nCNSGH,NLRTM,2016-01-01,12.50,EUR\nCNSGH,NLRTM,2016-01-01,-0.25,EUR\n", PriceFileFormat.Csv);
+        var ndjson = await Read("{\"price\":3.000000001}\n{\"price\":\"7.5\"}\n", PriceFileFormat.Ndjson);
+
+        Assert.Equal([(12L, 500_000_000), (0L, -250_000_000), (3L, 1), (7L, 500_000_000)],
+            csv.Concat(ndjson).Select(i => (i.Price, i.PriceNanos)));
+    }
+
+    [Fact]
     public async Task Ndjson_objects_one_per_line()
     {
         var items = await Read("{\"origin\":\"CNSGH\",\"destination\":\"NLRTM\",\"day\":\"2016-01-01\",\"price\":1234}\n\n{\"price\":\"7\",\"day\":\"2016-01-02\",\"origin\":\"A\",\"destination\":\"B\",\"extra\":true}\n", PriceFileFormat.Ndjson);
@@ -64,7 +75,7 @@ public sealed class PriceFileReaderTests
     }
 
     [Theory]
-    [InlineData("{\"origin\":\"A\",\"price\":1.5}", "price 1.5 is not a whole number")]
+    [InlineData("{\"origin\":\"A\",\"price\":true}", "price true is not a number")]
     [InlineData("[1,2]", "not a JSON object")]
     [InlineData("{\"origin\":", "not a JSON object")]
     [InlineData("{\"origin\":5,\"price\":1}", "'origin' must be a string")]

@@ -84,8 +84,8 @@ public static class CsvPriceReader
         var origin = ItemFields.Port(chunk, "origin", record[columns[0]], errors);
         var destination = ItemFields.Port(chunk, "destination", record[columns[1]], errors);
         var day = ItemFields.Day(index, record[columns[2]], errors);
-        var price = ItemFields.Price(index, record[columns[3]], errors);
+        var price = ItemFields.Price(index, record[columns[3]], errors, out var nanos);
         var currency = columns[4] < 0 ? null : ItemFields.Currency(chunk, record[columns[4]]);
-        ItemFields.Finish(chunk, origin, destination, day, price, errors, currency);
+        ItemFields.Finish(chunk, origin, destination, day, price, errors, currency, nanos);
     }
 }

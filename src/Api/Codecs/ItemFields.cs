@@ -57,16 +57,35 @@ internal static class ItemFields
         return true;
     }
 
-    public static long? Price(long index, ReadOnlySpan<byte> text, List<ItemError> errors)
+    /// <summary>A price's whole units, its fraction in <paramref name="nanos"/> (whether a fraction is allowed is the silo's check: USD is whole).</summary>
+    public static long? Price(long index, ReadOnlySpan<byte> text, List<ItemError> errors, out int nanos)
     {
+        nanos = 0;
         var trimmed = text.Trim(" \t"u8);
         if (Utf8Parser.TryParse(trimmed, out long price, out var used) && used == trimmed.Length)
         {
             return price;
         }
 
+        if (Utf8Parser.TryParse(trimmed, out decimal amount, out used) && used == trimmed.Length && PriceItem.TrySplit(amount, out price, out nanos))
+        {
+            return price;
+        }
+
         var value = Encoding.UTF8.GetString(trimmed);
-        errors.Add(new(index, "price", value, value.Length == 0 ? "price is missing" : "price is not a whole number"));
+        errors.Add(new(index, "price", value, value.Length == 0 ? "price is missing" : "price is not a number with at most 9 decimal places"));
+        return null;
+    }
+
+    /// <summary>A protobuf price (units and nanos); null, with an error, when the two do not make one price.</summary>
+    public static long? Price(long index, long units, int nanos, List<ItemError> errors)
+    {
+        if (PriceItem.IsValid(units, nanos))
+        {
+            return units;
+        }
+
+        errors.Add(new(index, "price", $"{units} units, {nanos} nanos", "price_nanos must be between -999999999 and 999999999 and have the sign of price"));
         return null;
     }
 
@@ -77,9 +96,9 @@ internal static class ItemFields
         return t.IsEmpty ? null : chunk.Intern(t);
     }
 
-    public static void Finish(ChunkBuilder chunk, string? origin, string? destination, DateOnly? day, long? price, List<ItemError> errors, string? currency = null)
+    public static void Finish(ChunkBuilder chunk, string? origin, string? destination, DateOnly? day, long? price, List<ItemError> errors, string? currency = null, int nanos = 0)
     {
-        chunk.Add(new PriceItem(origin, destination, day, price, currency), errors);
+        chunk.Add(new PriceItem(origin, destination, day, price, currency, nanos), errors);
         errors.Clear();
     }
 }

@@ -44,6 +44,7 @@ public static class NdjsonPriceReader
         string? origin = null, destination = null;
         DateOnly? day = null;
         long? price = null;
+        var nanos = 0;
         string? currency = null;
         bool seenOrigin = false, seenDestination = false, seenDay = false, seenPrice = false, seenCurrency = false;
         try
@@ -73,7 +74,7 @@ public static class NdjsonPriceReader
                         break;
                     case "price" when !Twice(index, "price", ref seenPrice, ref reader, errors):
                         price = reader.TokenType == JsonTokenType.Number
-                            ? ItemFields.Price(index, reader.ValueSpan, errors)
+                            ? ItemFields.Price(index, reader.ValueSpan, errors, out nanos)
                             : Wrong<long>(index, "price", ref reader, "price must be a JSON number", errors);
                         break;
                     case "currency" when !Twice(index, "currency", ref seenCurrency, ref reader, errors):
@@ -109,7 +110,7 @@ public static class NdjsonPriceReader
         Missing(index, "destination", seenDestination, errors);
         Missing(index, "day", seenDay, errors);
         Missing(index, "price", seenPrice, errors);
-        ItemFields.Finish(chunk, origin, destination, day, price, errors, currency);
+        ItemFields.Finish(chunk, origin, destination, day, price, errors, currency, nanos);
     }
 
     private static string? String(ref Utf8JsonReader reader, ChunkBuilder chunk, string field, List<ItemError> errors)

@@ -22,7 +22,8 @@ internal static class ProtoItems
         var destination = ItemFields.Port(chunk, "destination", Utf8(item.Destination, scratch), errors);
         var day = ItemFields.Day(index, Utf8(item.Day, scratch), errors);
         var currency = ItemFields.Currency(chunk, Utf8(item.Currency, scratch));
-        ItemFields.Finish(chunk, origin, destination, day, item.Price, errors, currency);
+        var price = ItemFields.Price(index, item.Price, item.PriceNanos, errors);
+        ItemFields.Finish(chunk, origin, destination, day, price, errors, currency, item.PriceNanos);
     }
 
     /// <summary>Adds every item, handing on each chunk that fills up (the last, partial one stays in <paramref name="chunk"/>).</summary>

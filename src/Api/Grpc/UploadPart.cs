@@ -24,6 +24,7 @@ internal sealed class UploadPart
     private const uint DayTag = (3 << 3) | 2;
     private const uint PriceTag = 4 << 3;
     private const uint CurrencyTag = (5 << 3) | 2;
+    private const uint PriceNanosTag = 6 << 3;
 
     // The message's bytes, rented from the shared pool (returned once decoded): a message of
     // 8,192 items is about 250 KB, and allocating such arrays per message filled the large object
@@ -192,7 +193,7 @@ internal sealed class UploadPart
 
         // proto3 defaults: a field not sent is empty (strings) or 0 (price); a repeated field's last value wins.
         ReadOnlySpan<byte> origin = default, destination = default, day = default, currency = default;
-        ulong price = 0;
+        ulong price = 0, nanos = 0;
         var item = span.Slice(start, length);
         var at = 0;
         while (at < item.Length)
@@ -201,6 +202,12 @@ internal sealed class UploadPart
             if (fieldTag == PriceTag)
             {
                 TryReadVarint(item, ref at, out price);
+                continue;
+            }
+
+            if (fieldTag == PriceNanosTag)
+            {
+                TryReadVarint(item, ref at, out nanos);
                 continue;
             }
 
@@ -227,7 +234,9 @@ internal sealed class UploadPart
         var destinationCode = ItemFields.Port(chunk, "destination", destination, errors);
         var date = ItemFields.Day(index, day, errors);
         var currencyCode = ItemFields.Currency(chunk, currency);
-        ItemFields.Finish(chunk, originCode, destinationCode, date, (long)price, errors, currencyCode);
+        // int32 travels as a sign-extended varint: its low 32 bits are the value.
+        var priceNanos = (int)nanos;
+        ItemFields.Finish(chunk, originCode, destinationCode, date, ItemFields.Price(index, (long)price, priceNanos, errors), errors, currencyCode, priceNanos);
         return position;
     }
 

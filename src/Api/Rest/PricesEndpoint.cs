@@ -70,14 +70,14 @@ internal static class PricesEndpoint
             return Problems.BadParameter("date_to", $"the range has more than {options.Value.MaxPriceRangeDays} days (Rest:MaxPriceRangeDays)");
         }
 
-        if (body.Price is not { } price)
+        if (body.Price is not { } amount || !PriceItem.TrySplit(amount, out var price, out var nanos))
         {
-            return Problems.BadParameter("price", "price is required and must be a whole number");
+            return Problems.BadParameter("price", "price is required and must be a number with at most 9 decimal places");
         }
 
         var currency = string.IsNullOrWhiteSpace(body.Currency) ? null : body.Currency.Trim();
         var items = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1)
-            .Select(i => new PriceItem(body.OriginCode!.Trim(), body.DestinationCode!.Trim(), from.AddDays(i), price, currency))
+            .Select(i => new PriceItem(body.OriginCode!.Trim(), body.DestinationCode!.Trim(), from.AddDays(i), price, currency, nanos))
             .ToImmutableArray();
         return await BatchesEndpoints.UploadAsync(ingest, new BatchHeader(id, "POST /prices", items.Length),
             One(new PriceChunk(0, items, [])), context.RequestAborted);
@@ -97,6 +97,6 @@ internal static class PricesEndpoint
         [property: JsonPropertyName("date_to")] string? DateTo,
         [property: JsonPropertyName("origin_code")] string? OriginCode,
         [property: JsonPropertyName("destination_code")] string? DestinationCode,
-        [property: JsonPropertyName("price")] long? Price,
+        [property: JsonPropertyName("price")] decimal? Price,
         [property: JsonPropertyName("currency")] string? Currency);
 }

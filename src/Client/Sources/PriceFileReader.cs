@@ -12,7 +12,7 @@ namespace PriceIngest.Client.Sources;
 /// Streams <see cref="PriceItem"/>s out of CSV or NDJSON text, one line at a time (constant
 /// memory). Blank lines are skipped. An optional currency (CSV column or NDJSON field) is passed on;
 /// absent or empty means USD. Values are passed on as written (the server validates them);
-/// only what cannot be put in a <see cref="PriceItem"/> at all (a price that is not a whole number,
+/// only what cannot be put in a <see cref="PriceItem"/> at all (a price that is not a number with at most 9 decimal places,
 /// a wrong number of CSV fields, malformed JSON) stops the read with a <see cref="PriceFileException"/>.
 /// </summary>
 public static class PriceFileReader
@@ -58,14 +58,15 @@ public static class PriceFileReader
                     throw new PriceFileException(record.Line, $"expected {width} fields, found {fields.Count}");
                 }
 
-                yield return new PriceItem
+                var item = new PriceItem
                 {
                     Origin = fields[map[0]],
                     Destination = fields[map[1]],
                     Day = fields[map[2]],
-                    Price = ParsePrice(fields[map[3]], record.Line),
                     Currency = map[4] < 0 ? string.Empty : fields[map[4]],
                 };
+                SetPrice(item, fields[map[3]], record.Line);
+                yield return item;
             }
         }
         finally
@@ -109,10 +110,30 @@ public static class PriceFileReader
         return map;
     }
 
-    private static long ParsePrice(string text, long lineNumber) =>
-        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var price)
-            ? price
-            : throw new PriceFileException(lineNumber, $"price '{text}' is not a whole number");
+    /// <summary>Sets price and price_nanos (billionths, with the sign of the price) from its text.</summary>
+    private static void SetPrice(PriceItem item, string text, long lineNumber)
+    {
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
+        {
+            item.Price = whole;
+            return;
+        }
+
+        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var amount))
+        {
+            throw new PriceFileException(lineNumber, $"price '{text}' is not a number");
+        }
+
+        var units = decimal.Truncate(amount);
+        var nanos = (amount - units) * 1_000_000_000m;
+        if (nanos != decimal.Truncate(nanos) || units < long.MinValue || units > long.MaxValue)
+        {
+            throw new PriceFileException(lineNumber, $"price '{text}' has more than 9 decimal places or is too large");
+        }
+
+        item.Price = (long)units;
+        item.PriceNanos = (int)nanos;
+    }
 
     private static async IAsyncEnumerable<PriceItem> ReadNdjsonAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -162,12 +183,12 @@ public static class PriceFileReader
                 throw new PriceFileException(lineNumber, "no 'price'");
             }
 
-            item.Price = price.ValueKind switch
+            if (price.ValueKind is not (JsonValueKind.Number or JsonValueKind.String))
             {
-                JsonValueKind.Number when price.TryGetInt64(out var whole) => whole,
-                JsonValueKind.String => ParsePrice(price.GetString()!, lineNumber),
-                _ => throw new PriceFileException(lineNumber, $"price {price.GetRawText()} is not a whole number"),
-            };
+                throw new PriceFileException(lineNumber, $"price {price.GetRawText()} is not a number");
+            }
+
+            SetPrice(item, price.ValueKind == JsonValueKind.String ? price.GetString()! : price.GetRawText(), lineNumber);
             return item;
         }
     }

@@ -7,10 +7,39 @@ namespace PriceIngest.Grains.Batches;
 /// error travels in <see cref="PriceChunk.Errors"/>; the other fields are still checked, so a
 /// rejection names every problem of the item. <see cref="Currency"/> null means USD; any other
 /// currency is converted to whole USD at the rate of the item's day before it is checked and stored.
+/// A price is <see cref="Price"/> whole units plus <see cref="PriceNanos"/> billionths of a unit
+/// (google.type.Money's units and nanos, the same sign), so a whole price costs no decimal arithmetic.
 /// </summary>
 [GenerateSerializer]
 [Alias("priceingest.PriceItem")]
-public readonly record struct PriceItem(string? Origin, string? Destination, DateOnly? Day, long? Price, string? Currency = null)
+public readonly record struct PriceItem(string? Origin, string? Destination, DateOnly? Day, long? Price, string? Currency = null, int PriceNanos = 0)
 {
+    /// <summary>Billionths per unit: a price has at most 9 decimal places.</summary>
+    public const int NanosPerUnit = 1_000_000_000;
+
     public bool IsComplete => Origin is not null && Destination is not null && Day.HasValue && Price.HasValue;
+
+    /// <summary>The price as quoted, in its currency.</summary>
+    public decimal? Amount => Price is { } units ? units + ((decimal)PriceNanos / NanosPerUnit) : null;
+
+    /// <summary>Splits a quoted price into units and nanos; false when it has more than 9 decimal places or does not fit.</summary>
+    public static bool TrySplit(decimal amount, out long units, out int nanos)
+    {
+        units = 0;
+        nanos = 0;
+        var whole = decimal.Truncate(amount);
+        var fraction = (amount - whole) * NanosPerUnit;
+        if (fraction != decimal.Truncate(fraction) || whole < long.MinValue || whole > long.MaxValue)
+        {
+            return false;
+        }
+
+        units = (long)whole;
+        nanos = (int)fraction;
+        return true;
+    }
+
+    /// <summary>Whether units and nanos make one price: |nanos| below a unit, with the sign of the units.</summary>
+    public static bool IsValid(long units, int nanos) =>
+        nanos is > -NanosPerUnit and < NanosPerUnit && (nanos == 0 || units == 0 || (units > 0) == (nanos > 0));
 }

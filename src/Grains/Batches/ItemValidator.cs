@@ -63,9 +63,9 @@ internal sealed class ItemValidator(ReferenceSnapshot reference, IngestOptions o
         }
         else if (item.Price is { } price)
         {
-            if (price < 1 || price > options.MaxPrice)
+            if (price < 1 || price > options.MaxPrice || item.PriceNanos != 0)
             {
-                errors.Add(new(index, "price", price.ToString(CultureInfo.InvariantCulture),
+                errors.Add(new(index, "price", Text(item.Amount!.Value),
                     $"price must be a whole number of USD from 1 to {options.MaxPrice}"));
             }
             else
@@ -81,7 +81,7 @@ internal sealed class ItemValidator(ReferenceSnapshot reference, IngestOptions o
     /// The conversion rule: units of the currency per USD on the item's own day, the price divided by
     /// it and rounded half away from zero to whole USD (decimal arithmetic, so the rounding is exact).
     /// </summary>
-    public static long ToUsd(long price, decimal rate)
+    public static long ToUsd(decimal price, decimal rate)
     {
         try
         {
@@ -92,6 +92,9 @@ internal sealed class ItemValidator(ReferenceSnapshot reference, IngestOptions o
             return price < 0 ? long.MinValue : long.MaxValue;
         }
     }
+
+    /// <summary>A quoted price as the user wrote it (no trailing zeros).</summary>
+    private static string Text(decimal amount) => amount.ToString("0.#########", CultureInfo.InvariantCulture);
 
     private void Convert(long index, in PriceItem item, string currency, List<ItemError> errors, ref int usd)
     {
@@ -115,7 +118,7 @@ internal sealed class ItemValidator(ReferenceSnapshot reference, IngestOptions o
             return;
         }
 
-        if (item.Price is not { } price)
+        if (item.Amount is not { } price)
         {
             return;
         }
@@ -123,8 +126,8 @@ internal sealed class ItemValidator(ReferenceSnapshot reference, IngestOptions o
         var converted = ToUsd(price, rate);
         if (converted < 1 || converted > options.MaxPrice)
         {
-            errors.Add(new(index, "price", price.ToString(CultureInfo.InvariantCulture),
-                $"price must be a whole number of USD from 1 to {options.MaxPrice}; {price} {currency} at {rate.ToString(CultureInfo.InvariantCulture)} {currency} per USD on {dayText} is {converted} USD"));
+            errors.Add(new(index, "price", Text(price),
+                $"price must be a whole number of USD from 1 to {options.MaxPrice}; {Text(price)} {currency} at {rate.ToString(CultureInfo.InvariantCulture)} {currency} per USD on {dayText} is {converted} USD"));
             return;
         }
 

@@ -179,4 +179,60 @@ public sealed class CurrencyConversionTests(PostgresFixture postgres) : IAsyncLi
         // 8/2 = 4, 8/0.8 = 10, 4/0.8 = 5; the USD item is stored as sent.
         Assert.Equal("2016-01-01:1,2016-01-01:4,2016-01-02:5,2016-01-02:10", await Sql.ScalarAsync<string>(_silo.ConnectionString, StoredPrices));
     }
+
+    [Fact]
+    public async Task Prices_with_decimals_in_other_currencies_are_converted_exactly_and_rounded_only_after_conversion()
+    {
+        var response = await Http.PostAsync("/batches?id=eur-cents", TestData.Csv("""
+            origin,destination,day,price,currency
+            CNSGH,NLRTM,2016-01-02,12.50,EUR
+            CNSGH,NLRTM,2016-01-01,2.99,EUR
+            CNSGH,NLRTM,2016-01-01,3.000000001,EUR
+            """));
+        var ndjson = await Http.PostAsync("/batches?id=eur-cents-nd", TestData.Ndjson("""
+            {"origin":"CNSGH","destination":"NLRTM","day":"2016-01-01","price":0.75,"currency":"GBP"}
+            """));
+        var range = await Http.PostAsJsonAsync("/prices?id=eur-cents-range", new
+        {
+            date_from = "2016-01-02", date_to = "2016-01-02", origin_code = "CNSGH", destination_code = "NLRTM", price = 0.4, currency = "EUR",
+        });
+        var grpc = await UploadAsync(_channel, "grpc-eur-cents",
+            [[new PriceItem { Origin = "CNSGH", Destination = "NLRTM", Day = "2016-01-02", Price = 1, PriceNanos = 200_000_000, Currency = "EUR" }]]);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], new[] { response.StatusCode, ndjson.StatusCode, range.StatusCode });
+        Assert.Equal(BatchStatus.Committed, grpc.Status);
+        // 12.50/0.8 = 15.625 -> 16; 2.99/2 = 1.495 -> 1 (a whole-number price first would give 3/2 -> 2);
+        // 3.000000001/2 -> 2; 0.75/0.5 = 1.5 -> 2; 0.4/0.8 = 0.5 -> 1; 1.2/0.8 = 1.5 -> 2.
+        Assert.Equal("2016-01-01:1,2016-01-01:2,2016-01-01:2,2016-01-02:1,2016-01-02:2,2016-01-02:16",
+            await Sql.ScalarAsync<string>(_silo.ConnectionString, StoredPrices));
+    }
+
+    [Fact]
+    public async Task A_usd_price_with_decimals_or_inconsistent_nanos_is_an_item_error_and_nothing_is_written()
+    {
+        var response = await Http.PostAsync("/batches?id=usd-cents", TestData.Csv("""
+            origin,destination,day,price,currency
+            CNSGH,NLRTM,2016-01-01,12.5,
+            CNSGH,NLRTM,2016-01-01,12.5,USD
+            CNSGH,NLRTM,2016-01-01,1.0000000001,EUR
+            CNSGH,NLRTM,2016-01-01,10,EUR
+            """));
+        var grpc = await UploadAsync(_channel, "grpc-bad-nanos",
+            [[new PriceItem { Origin = "CNSGH", Destination = "NLRTM", Day = "2016-01-01", Price = 1, PriceNanos = -5, Currency = "EUR" }]]);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray()
+            .Select(e => (e.GetProperty("index").GetInt64(), e.GetProperty("field").GetString(), e.GetProperty("value").GetString(), e.GetProperty("reason").GetString()))
+            .ToList();
+        Assert.Equal(
+            [
+                (0L, "price", "12.5", "price must be a whole number of USD from 1 to 1000"),
+                (1L, "price", "12.5", "price must be a whole number of USD from 1 to 1000"),
+                (2L, "price", "1.0000000001", "price is not a number with at most 9 decimal places"),
+            ],
+            errors);
+        Assert.Equal(BatchStatus.Rejected, grpc.Status);
+        Assert.Equal(("price", "price_nanos must be between -999999999 and 999999999 and have the sign of price"), (grpc.Errors[0].Field, grpc.Errors[0].Reason));
+        Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
 }
