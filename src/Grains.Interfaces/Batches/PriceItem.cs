@@ -20,7 +20,9 @@ public readonly record struct PriceItem(string? Origin, string? Destination, Dat
     public bool IsComplete => Origin is not null && Destination is not null && Day.HasValue && Price.HasValue;
 
     /// <summary>The price as quoted, in its currency.</summary>
-    public decimal? Amount => Price is { } units ? units + ((decimal)PriceNanos / NanosPerUnit) : null;
+    public decimal? Amount => Price is not { } units ? null
+        : PriceNanos == 0 ? units // most prices are whole: no decimal division per item
+        : units + ((decimal)PriceNanos / NanosPerUnit);
 
     /// <summary>Splits a quoted price into units and nanos; false when it has more than 9 decimal places or does not fit.</summary>
     public static bool TrySplit(decimal amount, out long units, out int nanos)
