@@ -8,12 +8,13 @@ using PriceIngest.Api.Grpc;
 using PriceIngest.Api.Limits;
 using PriceIngest.Api.Rest;
 using PriceIngest.Api.Security;
+using PriceIngest.Api.Telemetry;
 
 namespace PriceIngest.Api.Hosting;
 
 /// <summary>
 /// The public surface a silo and a gateway share, so clients cannot tell them apart: REST on one
-/// port, gRPC on the other, health (live, ready), and Prometheus metrics on the REST port.
+/// port, gRPC on the other, health (live, ready), and OpenTelemetry's Prometheus metrics on the REST port.
 /// </summary>
 public static class PublicApiHosting
 {
@@ -24,7 +25,7 @@ public static class PublicApiHosting
         services.AddCallerLimits(configuration);
         services.AddPriceIngestRest(configuration);
         services.AddPriceIngestGrpc(configuration);
-        services.AddPrometheusMetrics();
+        services.AddPriceIngestTelemetry(configuration);
         return services;
     }
 
@@ -32,7 +33,6 @@ public static class PublicApiHosting
     public static RouteGroupBuilder MapPublicApi(this WebApplication app, ApiListeners listeners)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.Services.GetRequiredService<PrometheusMetrics>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
@@ -43,7 +43,7 @@ public static class PublicApiHosting
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().DisableRateLimiting();
-        app.MapPrometheusMetrics().RequireAuthorization(ApiPolicies.Admin);
+        app.MapPriceIngestMetrics();
         app.MapPriceIngestRest();
         var grpc = app.MapPriceIngestGrpc();
         grpc.WithMetadata(new ListenerSeparation.GrpcEndpoint());

@@ -82,7 +82,7 @@ internal sealed partial class BatchGrain(
             }
 
             // The sender gave up on that attempt (a call of it was lost or timed out), or it would not start again.
-            await RecordAbortAsync(open, "its sender started the upload again; nothing was written");
+            await RecordAbortAsync(open, "restarted", "its sender started the upload again; nothing was written");
             await EndAsync(open);
             throw new ServiceUnavailableException($"batch '{BatchId}': the sender's previous attempt was dropped; send it again", otherSiloMayServe: true);
         }
@@ -196,8 +196,7 @@ internal sealed partial class BatchGrain(
         catch (Exception e) when (e is NpgsqlException or ServiceUnavailableException)
         {
             LogDatabaseFailed(logger, BatchId, e);
-            await RecordAbortAsync(upload, $"reading exchange rates failed: {Describe(e)}; nothing was written");
-            metrics.Finished(BatchState.Aborted, upload.Items);
+            await RecordAbortAsync(upload, "database", $"reading exchange rates failed: {Describe(e)}; nothing was written");
             await EndAsync(upload);
             throw new ServiceUnavailableException(
                 $"the database failed while batch '{BatchId}' was uploading; nothing was written, retry with the same id");
@@ -273,21 +272,21 @@ internal sealed partial class BatchGrain(
         {
             var problem = upload switch
             {
-                { StoppedReading: true } =>
-                    $"the batch has invalid items, more than a rejection lists (Ingest:MaxReportedErrors), so reading stopped after item {upload.Items - 1}; the rest was not checked",
-                { InvalidItems: > 0 } => "the batch has invalid items",
-                { Items: 0 } => "the batch is empty",
+                { StoppedReading: true } => ("invalid_items",
+                    $"the batch has invalid items, more than a rejection lists (Ingest:MaxReportedErrors), so reading stopped after item {upload.Items - 1}; the rest was not checked"),
+                { InvalidItems: > 0 } => ("invalid_items", "the batch has invalid items"),
+                { Items: 0 } => ("empty", "the batch is empty"),
                 { Header.DeclaredItems: { } declared } when declared != upload.Items =>
-                    $"the header declared {declared} items but {upload.Items} arrived",
-                _ => null,
+                    ("count_mismatch", $"the header declared {declared} items but {upload.Items} arrived"),
+                _ => ((string Cause, string Reason)?)null,
             };
-            if (problem is not null)
+            if (problem is (var cause, var reason))
             {
                 var rejected = new BatchOutcome(BatchId, BatchState.Rejected, upload.Items, null, upload.InvalidItems,
-                    [.. upload.Errors], problem, upload.ReceivedAt, time.GetUtcNow());
+                    [.. upload.Errors], reason, upload.ReceivedAt, time.GetUtcNow());
                 await BatchStore.MarkFinishedAsync(upload.LockConnection, rejected, cancellationToken);
-                LogRejected(logger, BatchId, upload.Items, upload.InvalidItems, problem);
-                metrics.Finished(BatchState.Rejected, upload.Items);
+                LogRejected(logger, BatchId, upload.Items, upload.InvalidItems, reason);
+                metrics.Finished(BatchState.Rejected, upload.Items, cause);
                 return await BatchStore.ReadAsync(upload.LockConnection, BatchId, cancellationToken) ?? rejected;
             }
 
@@ -320,7 +319,7 @@ internal sealed partial class BatchGrain(
             // What the row records (its timestamps came back with the commit), as any other silo reads it.
             var commitSeq = record.CommitSeq;
             _committed = new BatchOutcome(BatchId, BatchState.Committed, upload.Items, commitSeq, 0, [], null, record.ReceivedAt, record.FinishedAt, converted);
-            metrics.Finished(BatchState.Committed, upload.Items);
+            metrics.Finished(BatchState.Committed, upload.Items, null);
             LogCommitted(logger, BatchId, upload.Items, commitSeq, upload.StartedIn.TotalSeconds, received.TotalSeconds, sorted.TotalSeconds,
                 timings.Copy.TotalSeconds, timings.Index.TotalSeconds, timings.Commit.TotalSeconds);
 
@@ -335,8 +334,7 @@ internal sealed partial class BatchGrain(
         }
         catch (Exception e) when (_committed is null)
         {
-            await RecordAbortAsync(upload, $"the commit failed: {Describe(e)}; nothing was written");
-            metrics.Finished(BatchState.Aborted, upload.Items);
+            await RecordAbortAsync(upload, e is NpgsqlException ? "database" : "commit_failed", $"the commit failed: {Describe(e)}; nothing was written");
             if (e is NpgsqlException)
             {
                 LogDatabaseFailed(logger, BatchId, e);
@@ -356,7 +354,7 @@ internal sealed partial class BatchGrain(
     {
         if (_upload is { } upload && upload.Token == uploadToken)
         {
-            await RecordAbortAsync(upload, reason);
+            await RecordAbortAsync(upload, "client", reason);
             await EndAsync(upload);
         }
     }
@@ -388,7 +386,7 @@ internal sealed partial class BatchGrain(
     {
         if (_upload is { } upload)
         {
-            await RecordAbortAsync(upload, "the silo stopped before the upload finished");
+            await RecordAbortAsync(upload, "silo_stopped", "the silo stopped before the upload finished");
             await EndAsync(upload);
         }
     }
@@ -413,8 +411,7 @@ internal sealed partial class BatchGrain(
         }
 
         var setting = inProgress.Draining ? "Ingest:DrainIdleTimeout" : "Ingest:IdleTimeout";
-        await RecordAbortAsync(upload, $"nothing arrived for {limit.TotalSeconds:0.#} s ({setting}); nothing was written");
-        metrics.Finished(BatchState.Aborted, upload.Items);
+        await RecordAbortAsync(upload, "idle", $"nothing arrived for {limit.TotalSeconds:0.#} s ({setting}); nothing was written");
         await EndAsync(upload);
     }
 
@@ -433,6 +430,7 @@ internal sealed partial class BatchGrain(
 
     private async Task<bool> TooLargeAsync(Upload upload, long limit)
     {
+        metrics.Finished(BatchState.Rejected, upload.Items, "too_large");
         var rejected = new BatchOutcome(BatchId, BatchState.Rejected, upload.Items, null, upload.InvalidItems, [.. upload.Errors],
             $"the batch has more than {limit} items (Ingest:MaxBatchItems)", upload.ReceivedAt, time.GetUtcNow());
         try
@@ -447,8 +445,10 @@ internal sealed partial class BatchGrain(
         throw new BatchTooLargeException(BatchId, limit);
     }
 
-    private async Task RecordAbortAsync(Upload upload, string reason)
+    /// <param name="cause">The metric's reason label: database, commit_failed, client, restarted, silo_stopped, idle.</param>
+    private async Task RecordAbortAsync(Upload upload, string cause, string reason)
     {
+        metrics.Finished(BatchState.Aborted, upload.Items, cause);
         var aborted = new BatchOutcome(BatchId, BatchState.Aborted, upload.Items, null, 0, [], reason, upload.ReceivedAt, time.GetUtcNow());
         try
         {

@@ -32,8 +32,16 @@ internal sealed partial class CommitFeed(
     private readonly Dictionary<long, (int Segment, StagedRows Rows)> _local = [];
     private readonly List<(long Seq, TaskCompletionSource Done)> _waiters = [];
     private long _watermark = -1;
+    private long _head = -1;
+    private long _behindSince;
 
     public long Watermark => Interlocked.Read(ref _watermark);
+
+    /// <summary>Commits this silo knows were made but has not applied yet (0 when caught up).</summary>
+    public long LagCommits => Math.Max(0, Interlocked.Read(ref _head) - Watermark);
+
+    /// <summary>How long this silo has been behind the newest commit it knows of (zero when caught up).</summary>
+    public TimeSpan LagTime => Interlocked.Read(ref _behindSince) is var since and > 0 ? System.Diagnostics.Stopwatch.GetElapsedTime(since) : TimeSpan.Zero;
 
     /// <summary>
     /// Called by the committing grain just before COMMIT, so the NOTIFY that the commit sends
@@ -162,6 +170,12 @@ internal sealed partial class CommitFeed(
             {
                 pending.Add((reader.GetInt64(0), reader.GetInt32(1)));
             }
+        }
+
+        if (pending.Count > 0)
+        {
+            Interlocked.Exchange(ref _head, Math.Max(Interlocked.Read(ref _head), pending[^1].Seq));
+            Interlocked.CompareExchange(ref _behindSince, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
         }
 
         foreach (var (seq, segment) in pending)
@@ -306,6 +320,11 @@ internal sealed partial class CommitFeed(
         lock (_gate)
         {
             Interlocked.Exchange(ref _watermark, seq);
+            if (seq >= Interlocked.Read(ref _head))
+            {
+                Interlocked.Exchange(ref _behindSince, 0);
+            }
+
             foreach (var stale in _local.Keys.Where(k => k <= seq).ToList())
             {
                 _local.Remove(stale);

@@ -29,6 +29,7 @@ public static class SiloServiceCollectionExtensions
             connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.MaxConcurrentUploads));
         services.AddSingleton(sp => new DatabasePools(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetRequiredService<UploadConnections>()));
         services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<LookupMetrics>();
         services.AddSingleton<UploadsInProgress>();
         services.AddOptions<ExchangeRates.ExchangeRatesOptions>().Bind(configuration.GetSection(ExchangeRates.ExchangeRatesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ExchangeRates.ExchangeRateFetcher>();
@@ -39,6 +40,10 @@ public static class SiloServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<LaneLoader>());
         services.AddSingleton<CommitFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<CommitFeed>());
+        services.AddSingleton<CommitFeedMetrics>();
+        services.AddHostedService<SiloInstruments>();
+        services.AddOptions<DatabaseStatsOptions>().Bind(configuration.GetSection(DatabaseStatsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<DatabaseStats>();
 
         services.AddOptions<SegmentMergeOptions>().Bind(configuration.GetSection(SegmentMergeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SegmentMerger>();

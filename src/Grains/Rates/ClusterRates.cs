@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -22,25 +23,48 @@ internal sealed partial class ClusterRates(
     IClusterMembershipService membership,
     ILocalSiloDetails self,
     IOptions<RatesOptions> options,
+    LookupMetrics metrics,
     ILogger<ClusterRates> logger) : IRatesService
 {
     public async Task<ImmutableArray<DayRate>> GetRatesAsync(RatesQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var plan = RatesPlan.Create(query, reference.Current, options.Value);
+        var startedAt = Stopwatch.GetTimestamp();
+        var snapshot = reference.Current;
+        var plan = RatesPlan.Create(query, snapshot, options.Value);
+        var kind = LookupMetrics.KindOf(query, snapshot);
+        var ok = false;
+        try
+        {
+            var rates = await SumAsync(plan, query, cancellationToken);
+            ok = true;
+            return rates;
+        }
+        finally
+        {
+            metrics.Answered(kind, startedAt, ok);
+        }
+    }
+
+    private async Task<ImmutableArray<DayRate>> SumAsync(RatesPlan plan, RatesQuery query, CancellationToken cancellationToken)
+    {
         await lanes.WaitForAsync(query.MinCommitSeq, cancellationToken);
         var sums = new DaySums(query.From, plan.Length);
         var remaining = lanes.AddActive(plan.Lanes, sums);
+        metrics.Lanes("cache", plan.Lanes.Length - (remaining?.Count ?? 0));
         try
         {
             if (remaining is not null && OtherSilos() is { Count: > 0 } others)
             {
+                var before = remaining.Count;
                 remaining = await AddFromOtherSilosAsync(others, remaining, query, sums, cancellationToken);
+                metrics.Lanes("silo", before - remaining.Count);
             }
 
             if (remaining is { Count: > 0 })
             {
                 await lanes.AddThroughGrainsAsync(remaining, query.From, query.To, query.MinCommitSeq, sums, cancellationToken);
+                metrics.Lanes("load", remaining.Count);
             }
         }
         catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)

@@ -211,7 +211,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
 
         await load.StopAsync();
         output.WriteLine($"lane activations per silo {string.Join(" / ", lanes)} {joined.Elapsed.TotalSeconds:0} s after the 4th joined; lookups {load.Lookups}, retries {load.Retries}");
-        Assert.True(load.Failures.IsEmpty, string.Join('\n', load.Failures.Take(20)));
+        Assert.True(load.Failures.IsEmpty, "failed client calls:\n" + string.Join('\n', load.Failures.Take(20)) + "\nlogged by the cluster:\n" + cluster.LoggedProblems());
         Assert.True(balanced, $"lanes per silo {string.Join(" / ", lanes)} are not within half and twice their mean 2 minutes after the join");
         Assert.True(await Cluster.MetricAsync(fourth, "priceingest_lanes_active") > 0, "the new silo was given no lanes");
         await AssertAnswersEqualSqlAsync(cluster, gateway, queries, load.Committed.Values.Select(b => b.CommitSeq).DefaultIfEmpty(0).Max());

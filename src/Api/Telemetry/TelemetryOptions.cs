@@ -1,0 +1,22 @@
+namespace PriceIngest.Api.Telemetry;
+
+/// <summary>What the process records (configuration section "Telemetry").</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    /// <summary>
+    /// Metrics on <c>GET /metrics</c> (the product's, Orleans's, ASP.NET Core's, Npgsql's, the
+    /// runtime's and the process's). Default true; false drops the endpoint and every listener.
+    /// </summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>
+    /// Traces of uploads and lookups (ASP.NET Core, Orleans, Npgsql spans), exported over OTLP when
+    /// the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Default true.
+    /// </summary>
+    public bool Traces { get; set; } = true;
+
+    /// <summary>The <c>service.name</c> resource of every metric and span. Default "priceingest".</summary>
+    public string ServiceName { get; set; } = "priceingest";
+}
