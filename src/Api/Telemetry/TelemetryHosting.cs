@@ -31,7 +31,9 @@ public static class TelemetryHosting
         services.AddOptions<TelemetryOptions>().Bind(section);
         var options = section.Get<TelemetryOptions>() ?? new TelemetryOptions();
         services.AddSingleton(options);
-        if (!options.Metrics && !options.Traces)
+        var otlpEndpoint = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var traces = options.Traces ?? !string.IsNullOrEmpty(otlpEndpoint);
+        if (!options.Metrics && !traces)
         {
             return services;
         }
@@ -50,7 +52,7 @@ public static class TelemetryHosting
                 .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         }
 
-        if (options.Traces)
+        if (traces)
         {
             telemetry.WithTracing(tracing =>
             {
@@ -59,7 +61,7 @@ public static class TelemetryHosting
                     .AddSource(OrleansSources)
                     .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !IsScrapeOrProbe(context.Request.Path))
                     .AddNpgsql();
-                if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                if (!string.IsNullOrEmpty(otlpEndpoint))
                 {
                     tracing.AddOtlpExporter();
                 }

@@ -12,10 +12,12 @@ public sealed class TelemetryOptions
     public bool Metrics { get; set; } = true;
 
     /// <summary>
-    /// Traces of uploads and lookups (ASP.NET Core, Orleans, Npgsql spans), exported over OTLP when
-    /// the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Default true.
+    /// Traces of uploads and lookups (ASP.NET Core, gRPC, Orleans, Npgsql spans), exported over OTLP
+    /// to the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>. Default (absent): on exactly when that
+    /// endpoint is set, since spans nobody exports only cost; false: never; true: always (another
+    /// exporter registered by the host).
     /// </summary>
-    public bool Traces { get; set; } = true;
+    public bool? Traces { get; set; }
 
     /// <summary>The <c>service.name</c> resource of every metric and span. Default "priceingest".</summary>
     public string ServiceName { get; set; } = "priceingest";

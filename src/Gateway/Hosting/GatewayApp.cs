@@ -7,7 +7,8 @@ namespace PriceIngest.Gateway.Hosting;
 /// <summary>Builds the gateway web application; shared by Program and the tests.</summary>
 public static class GatewayApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="configureServices">Services a host adds last (the tests: an in-memory span exporter).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddCommandLine(args, GatewayCommandLine.Switches);
@@ -31,6 +32,7 @@ public static class GatewayApp
         builder.AddPriceIngestGateway(connectionString);
         builder.Services.AddPublicApi(builder.Configuration, listeners, gateway.Endpoints);
 
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapPublicApi(listeners);
         return app;
@@ -65,6 +67,9 @@ public static class GatewayApp
                 o.ConnectionString = connectionString;
             });
             client.UseConnectionRetryFilter<ClusterConnectionRetry>();
+
+            // Grain calls carry the request's trace into the silos (see the silo's hosting).
+            client.AddActivityPropagation();
         });
 
         services.AddSingleton<GatewayMetrics>();

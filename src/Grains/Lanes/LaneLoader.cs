@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Buffers.Binary;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -62,13 +63,12 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
 
     private static readonly int PgEpochDayNumber = new DateOnly(2000, 1, 1).DayNumber;
 
-    private readonly Channel<(int Lane, TaskCompletionSource<LoadedLane> Done)> _requests =
-        Channel.CreateUnbounded<(int, TaskCompletionSource<LoadedLane>)>(new() { SingleReader = false });
+    private readonly Channel<LaneLoadRequest> _requests = Channel.CreateUnbounded<LaneLoadRequest>(new() { SingleReader = false });
 
     public Task<LoadedLane> LoadAsync(int lane)
     {
         var done = new TaskCompletionSource<LoadedLane>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_requests.Writer.TryWrite((lane, done)))
+        if (!_requests.Writer.TryWrite(new(lane, done, Activity.Current?.Context ?? default)))
         {
             done.SetException(new ObjectDisposedException(nameof(LaneLoader)));
         }
@@ -81,7 +81,7 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<(int Lane, TaskCompletionSource<LoadedLane> Done)>();
+        var batch = new List<LaneLoadRequest>();
         await using var worker = new Worker(dataSource);
         try
         {
@@ -120,9 +120,10 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
 
                 try
                 {
+                    using var span = LaneLoadTracing.Start(batch);
                     await worker.LoadAsync(batch.Select(r => r.Lane).Distinct().ToArray(), loaded =>
                     {
-                        foreach (var (lane, done) in batch)
+                        foreach (var (lane, done, _) in batch)
                         {
                             done.TrySetResult(loaded.TryGetValue(lane, out var hit) ? hit : LoadedLane.Empty(loaded.Seq));
                         }

@@ -63,6 +63,10 @@ internal static class OrleansSiloHosting
         {
             orleans.AddPriceIngestGrainServices();
 
+            // A grain call carries the caller's trace (W3C context in the message headers), so an
+            // upload or a lookup is one trace from the gateway's request to this silo's SQL.
+            orleans.AddActivityPropagation();
+
             // Experimental in Orleans 10 (ORLEANSEXP002): it is what moves lane activations onto a
             // silo that joined, which placement alone never does for grains already active.
 #pragma warning disable ORLEANSEXP002

@@ -13,7 +13,9 @@ public static class SiloApp
 {
     /// <summary>The silo application over <paramref name="connectionString"/>.</summary>
     /// <param name="embedded">Local mode's own PostgreSQL, which the silo then watches and restarts if it dies.</param>
-    public static WebApplication Build(string[] args, string connectionString, bool localMode, PostgresServer? embedded = null)
+    /// <param name="configureServices">Services a host adds last (the tests: an in-memory span exporter).</param>
+    public static WebApplication Build(
+        string[] args, string connectionString, bool localMode, PostgresServer? embedded = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = SiloCommandLine.Normalize(args) });
         builder.Configuration.AddCommandLine(SiloCommandLine.Normalize(args), SiloCommandLine.Switches);
@@ -45,6 +47,7 @@ public static class SiloApp
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<IngestOptions>>(
             (host, ingest) => host.ShutdownTimeout = ingest.Value.DrainTimeout + TimeSpan.FromSeconds(15));
 
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapPublicApi(listeners);
         return app;

@@ -32,9 +32,15 @@ public sealed class SiloInstance : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<SiloInstance> StartAsync(string connectionString, params string[] settings)
+    public static Task<SiloInstance> StartAsync(string connectionString, params string[] settings) =>
+        StartAsync(connectionString, configureServices: null, settings);
+
+    /// <summary>A silo with services of the test's own added last (an exporter, say).</summary>
+    public static async Task<SiloInstance> StartAsync(string connectionString, Action<IServiceCollection>? configureServices, params string[] settings)
     {
-        var app = SiloApp.Build(["--http-port", "0", "--grpc-port", "0", "--Silo:Seed=false", "--Logging:LogLevel:Default=Warning", .. settings], connectionString, localMode: false);
+        var app = SiloApp.Build(
+            ["--http-port", "0", "--grpc-port", "0", "--Silo:Seed=false", "--Logging:LogLevel:Default=Warning", .. settings],
+            connectionString, localMode: false, configureServices: configureServices);
         await app.StartAsync();
         return new SiloInstance(app, connectionString);
     }
