@@ -2,8 +2,9 @@
 # Installs what the tests need and a fresh machine may lack (Debian packages): PostgreSQL's server
 # binaries (the fixtures start their own clusters), python3-grpcio with its protoc (the
 # independent gRPC peer of the interop tests, in Debian's own /usr/bin/python3), Prometheus with
-# promtool (the alert rules' tests and a real scrape) and docker-compose (the compose file's
-# check; no engine runs). Does nothing when they are there. Needs root, or sudo.
+# promtool (the alert rules' tests and a real scrape), docker-compose (the compose file's
+# check; no engine runs) and Chromium (the Orleans dashboard, opened headless). Does nothing
+# when they are there. Needs root, or sudo.
 set -euo pipefail
 
 missing=()
@@ -12,6 +13,7 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 /usr/bin/python3 -c 'import grpc, grpc_tools' >/dev/null 2>&1 || missing+=(python3-grpcio python3-grpc-tools)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=()

@@ -27,9 +27,8 @@ public static class TelemetryHosting
 
     public static IServiceCollection AddPriceIngestTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(TelemetryOptions.Section);
-        services.AddOptions<TelemetryOptions>().Bind(section);
-        var options = section.Get<TelemetryOptions>() ?? new TelemetryOptions();
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section));
+        var options = TelemetryOptions.From(configuration);
         services.AddSingleton(options);
         var otlpEndpoint = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var traces = options.Traces ?? !string.IsNullOrEmpty(otlpEndpoint);

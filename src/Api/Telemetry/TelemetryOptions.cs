@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace PriceIngest.Api.Telemetry;
 
 /// <summary>What the process records (configuration section "Telemetry").</summary>
@@ -18,6 +20,20 @@ public sealed class TelemetryOptions
     /// exporter registered by the host).
     /// </summary>
     public bool? Traces { get; set; }
+
+    /// <summary>
+    /// Orleans's dashboard at <c>/dashboard</c> on the REST port (admin role when keys are
+    /// configured): silos, grain activations and calls. Default true; it profiles every grain call
+    /// (the benchmark measures what that costs), false removes it with its profiling.
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
+
+    /// <summary>Where the dashboard is served.</summary>
+    public const string DashboardPath = "/dashboard";
+
+    /// <summary>The options as configured; the one place that reads them.</summary>
+    public static TelemetryOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
 
     /// <summary>The <c>service.name</c> resource of every metric and span. Default "priceingest".</summary>
     public string ServiceName { get; set; } = "priceingest";

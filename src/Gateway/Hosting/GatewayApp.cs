@@ -1,4 +1,6 @@
+using Orleans.Dashboard;
 using PriceIngest.Api.Hosting;
+using PriceIngest.Api.Telemetry;
 using PriceIngest.Gateway.Routing;
 using PriceIngest.Grains.Services;
 
@@ -35,6 +37,7 @@ public static class GatewayApp
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapPublicApi(listeners);
+        app.MapOrleansDashboardPage();
         return app;
     }
 
@@ -70,6 +73,12 @@ public static class GatewayApp
 
             // Grain calls carry the request's trace into the silos (see the silo's hosting).
             client.AddActivityPropagation();
+
+            // The dashboard's page on a gateway too; its data comes from the silos' dashboard grains.
+            if (TelemetryOptions.From(builder.Configuration).Dashboard)
+            {
+                client.AddDashboard(dashboard => dashboard.HideTrace = true);
+            }
         });
 
         services.AddSingleton<GatewayMetrics>();

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using PriceIngest.Api.Hosting;
+using PriceIngest.Api.Telemetry;
 using PriceIngest.EmbeddedPostgres;
 using PriceIngest.Grains.Hosting;
 
@@ -66,6 +68,11 @@ internal static class OrleansSiloHosting
             // A grain call carries the caller's trace (W3C context in the message headers), so an
             // upload or a lookup is one trace from the gateway's request to this silo's SQL.
             orleans.AddActivityPropagation();
+            if (TelemetryOptions.From(builder.Configuration).Dashboard)
+            {
+                // Without its live log stream: that would hook every log call of the process.
+                orleans.AddDashboard(dashboard => dashboard.HideTrace = true);
+            }
 
             // Experimental in Orleans 10 (ORLEANSEXP002): it is what moves lane activations onto a
             // silo that joined, which placement alone never does for grains already active.

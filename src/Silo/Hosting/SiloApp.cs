@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PriceIngest.Api.Hosting;
+using PriceIngest.Api.Telemetry;
 using PriceIngest.EmbeddedPostgres;
 using PriceIngest.Grains.Hosting;
 using PriceIngest.Grains.Batches;
@@ -50,6 +51,7 @@ public static class SiloApp
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapPublicApi(listeners);
+        app.MapOrleansDashboardPage();
         return app;
     }
 }
