@@ -7,8 +7,8 @@ namespace PriceIngest.Gateway.Routing;
 internal sealed class ClusterExchangeRates(IClusterClient cluster, ClusterCalls calls) : IExchangeRatesService
 {
     public Task<int> PutAsync(IReadOnlyList<ExchangeRate> rates, CancellationToken cancellationToken) =>
-        calls.RunAsync("exchange rates", ct => cluster.GetGrain<IExchangeRatesGrain>(0).PutAsync(rates, ct), cancellationToken);
+        calls.RunAsync(GatewayMetrics.ExchangeRates, ct => cluster.GetGrain<IExchangeRatesGrain>(0).PutAsync(rates, ct), cancellationToken);
 
     public Task<ImmutableArray<ExchangeRate>> GetAsync(DateOnly day, CancellationToken cancellationToken) =>
-        calls.RunAsync("exchange rates", ct => cluster.GetGrain<IExchangeRatesGrain>(0).GetAsync(day, ct), cancellationToken);
+        calls.RunAsync(GatewayMetrics.ExchangeRates, ct => cluster.GetGrain<IExchangeRatesGrain>(0).GetAsync(day, ct), cancellationToken);
 }

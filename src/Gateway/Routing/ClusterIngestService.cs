@@ -41,7 +41,7 @@ internal sealed class ClusterIngestService(IClusterClient cluster, ClusterCalls 
             {
                 try
                 {
-                    return await calls.RunAsync("upload", ct =>
+                    return await calls.RunAsync(GatewayMetrics.Upload, ct =>
                         {
                             if (++attempt > 1 && !replay.Complete)
                             {
@@ -73,7 +73,7 @@ internal sealed class ClusterIngestService(IClusterClient cluster, ClusterCalls 
     }
 
     public Task<BatchOutcome?> GetBatchAsync(string batchId, CancellationToken cancellationToken) =>
-        calls.RunAsync("batch", ct => cluster.GetGrain<IBatchGrain>(batchId).GetAsync(ct), cancellationToken);
+        calls.RunAsync(GatewayMetrics.Batch, ct => cluster.GetGrain<IBatchGrain>(batchId).GetAsync(ct), cancellationToken);
 
     /// <summary>The start of an upload kept for a replay, while it is short enough; then the rest of the client's stream.</summary>
     private sealed class Replay(int limit)

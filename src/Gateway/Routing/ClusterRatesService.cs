@@ -18,6 +18,6 @@ internal sealed class ClusterRatesService(IClusterClient cluster, ClusterCalls c
     private const int Workers = 32;
 
     public Task<ImmutableArray<DayRate>> GetRatesAsync(RatesQuery query, CancellationToken cancellationToken) =>
-        calls.RunAsync("lookup", ct => cluster.GetGrain<IRatesGrain>(Random.Shared.Next(Workers)).GetRatesAsync(query, ct), cancellationToken,
+        calls.RunAsync(GatewayMetrics.Lookup, ct => cluster.GetGrain<IRatesGrain>(Random.Shared.Next(Workers)).GetRatesAsync(query, ct), cancellationToken,
             alsoRetry: e => e is CommitNotVisibleException);
 }

@@ -6,11 +6,11 @@ namespace PriceIngest.Gateway.Routing;
 internal sealed class ClusterReferenceData(IClusterClient cluster, ClusterCalls calls) : IReferenceDataService
 {
     public Task<ReferenceUpload> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken) =>
-        calls.RunAsync("reference", ct => cluster.GetGrain<IReferenceDataGrain>(0).PutRegionsAsync(regions, replace, ct), cancellationToken);
+        calls.RunAsync(GatewayMetrics.Reference, ct => cluster.GetGrain<IReferenceDataGrain>(0).PutRegionsAsync(regions, replace, ct), cancellationToken);
 
     public Task<ReferenceUpload> PutPortsAsync(IReadOnlyList<PortRow> ports, AbsentPorts absent, CancellationToken cancellationToken) =>
-        calls.RunAsync("reference", ct => cluster.GetGrain<IReferenceDataGrain>(0).PutPortsAsync(ports, absent, ct), cancellationToken);
+        calls.RunAsync(GatewayMetrics.Reference, ct => cluster.GetGrain<IReferenceDataGrain>(0).PutPortsAsync(ports, absent, ct), cancellationToken);
 
     public Task<ReferenceListing> GetAsync(CancellationToken cancellationToken) =>
-        calls.RunAsync("reference", ct => cluster.GetGrain<IReferenceDataGrain>(0).GetAsync(ct), cancellationToken);
+        calls.RunAsync(GatewayMetrics.Reference, ct => cluster.GetGrain<IReferenceDataGrain>(0).GetAsync(ct), cancellationToken);
 }

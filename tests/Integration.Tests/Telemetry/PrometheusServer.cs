@@ -93,6 +93,22 @@ public sealed class PrometheusServer : IAsyncDisposable
             double.Parse(series.GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture)))];
     }
 
+    /// <summary>Whether Prometheus accepts <paramref name="promql"/> as an instant query, and its error if not.</summary>
+    public async Task<(bool Ok, string? Error)> TryQueryAsync(string promql)
+    {
+        using var response = await Http.GetAsync(new Uri($"api/v1/query?query={Uri.EscapeDataString(promql)}", UriKind.Relative));
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var ok = json.RootElement.GetProperty("status").GetString() == "success";
+        return (ok, ok ? null : json.RootElement.GetProperty("error").GetString());
+    }
+
+    /// <summary>Every metric name Prometheus holds (GET /api/v1/label/__name__/values): what its scrapes found, and <c>up</c>.</summary>
+    public async Task<List<string>> MetricNamesAsync()
+    {
+        var json = JsonDocument.Parse(await Http.GetStringAsync(new Uri("api/v1/label/__name__/values", UriKind.Relative)));
+        return [.. json.RootElement.GetProperty("data").EnumerateArray().Select(name => name.GetString()!)];
+    }
+
     /// <summary>Every loaded alerting rule's name (GET /api/v1/rules).</summary>
     public async Task<List<string>> AlertRuleNamesAsync()
     {
