@@ -15,9 +15,13 @@ public sealed class GatewayInstance : IAsyncDisposable
         _app = app;
         var listeners = app.Services.GetRequiredService<ApiListeners>();
         Http = new HttpClient { BaseAddress = new Uri(listeners.RestAddress), Timeout = TimeSpan.FromMinutes(2) };
+        GrpcAddress = new Uri(listeners.GrpcAddress);
     }
 
     public HttpClient Http { get; }
+
+    /// <summary>The gateway's gRPC endpoint (h2c on loopback).</summary>
+    public Uri GrpcAddress { get; }
 
     /// <summary>Starts a gateway over the cluster of <paramref name="connectionString"/> and waits until it is ready.</summary>
     public static async Task<GatewayInstance> StartAsync(string connectionString, Action<IServiceCollection>? configureServices, params string[] settings)

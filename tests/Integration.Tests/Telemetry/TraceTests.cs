@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Grpc.Net.Client;
 using OpenTelemetry.Trace;
+using PriceIngest.Integration.Tests.Grpc;
 using PriceIngest.Integration.Tests.Infrastructure;
 using PriceIngest.Integration.Tests.Support;
 
@@ -41,6 +43,17 @@ public sealed class TraceTests(PostgresFixture postgres) : IAsyncLifetime
         (await _gateway.Http.PostAsync("/batches?id=traced-upload", TestData.PricesCsv(TestData.RandomPrices(new Random(3), 30)))).EnsureSuccessStatusCode();
 
         AssertOneTraceAcrossTheCluster(await _spans.TraceOfRequestAsync("/batches", ReachesTheDatabase, SpanWait));
+    }
+
+    [Fact]
+    public async Task A_grpc_upload_through_a_gateway_is_one_trace_from_its_call_to_the_silos_sql()
+    {
+        using var channel = GrpcChannel.ForAddress(_gateway.GrpcAddress);
+        var items = TestData.RandomPrices(new Random(5), 20).Select(p => GrpcRequests.Item(p.Origin, p.Destination, p.Day, p.Price)).ToArray();
+
+        await GrpcRequests.UploadAsync(channel, "traced-grpc-upload", [items]);
+
+        AssertOneTraceAcrossTheCluster(await _spans.TraceOfRequestAsync("/priceingest.v1.IngestService/UploadBatch", ReachesTheDatabase, SpanWait));
     }
 
     [Fact]
