@@ -1,7 +1,10 @@
 namespace PriceIngest.Bench.Hosting;
 
-/// <summary>The silo of the run: started once, restarted to make every lane cold.</summary>
-public sealed class SiloHost(string connectionString, string logPath) : IAsyncDisposable
+/// <summary>
+/// A silo of the run: started once, restarted to make every lane cold. <paramref name="settings"/>
+/// are extra command-line settings of the process (e.g. <c>--Telemetry:Metrics=false</c>).
+/// </summary>
+public sealed class SiloHost(string connectionString, string logPath, params string[] settings) : IAsyncDisposable
 {
     private SiloProcess? _current;
 
@@ -17,7 +20,7 @@ public sealed class SiloHost(string connectionString, string logPath) : IAsyncDi
             _current = null;
         }
 
-        _current = await SiloProcess.StartAsync(connectionString, logPath, cancellationToken);
+        _current = await SiloProcess.StartAsync(connectionString, logPath, cancellationToken, settings);
         Starts++;
     }
 

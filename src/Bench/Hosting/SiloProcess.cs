@@ -50,9 +50,12 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The gateway executable, built next to the bench as well.</summary>
     public static string GatewayAssembly => Path.Combine(AppContext.BaseDirectory, "PriceIngest.Gateway.dll");
 
-    /// <summary>Starts the silo over <paramref name="connectionString"/> (no seed, no local PostgreSQL) and waits until it is ready.</summary>
-    public static Task<SiloProcess> StartAsync(string connectionString, string logPath, CancellationToken cancellationToken) =>
-        StartAsync(Assembly, ["--no-seed", "--Logging:LogLevel:PriceIngest.Grains.Batches.BatchGrain=Debug"], connectionString, logPath, cancellationToken);
+    /// <summary>
+    /// Starts the silo over <paramref name="connectionString"/> (no seed, no local PostgreSQL), with
+    /// <paramref name="settings"/> as extra command-line settings, and waits until it is ready.
+    /// </summary>
+    public static Task<SiloProcess> StartAsync(string connectionString, string logPath, CancellationToken cancellationToken, params string[] settings) =>
+        StartAsync(Assembly, ["--no-seed", "--Logging:LogLevel:PriceIngest.Grains.Batches.BatchGrain=Debug", .. settings], connectionString, logPath, cancellationToken);
 
     /// <summary>Starts a gateway over the silos of <paramref name="connectionString"/> and waits until it is ready (a silo answers).</summary>
     public static Task<SiloProcess> StartGatewayAsync(string connectionString, string logPath, CancellationToken cancellationToken) =>

@@ -73,10 +73,45 @@ public static class Targets
                 $"p50 {F(cluster.LatencyMs.Median)} ms vs {F(local.LatencyMs.Median)} ms, alternating, concurrency 1"));
         }
 
+        targets.AddRange(TelemetryOverhead(ingest, lookups));
         return targets;
     }
 
     public const string ClusterTemperature = "warm, cluster";
+
+    /// <summary>The temperature of the warm lookups of the telemetry phase (three silos alternating).</summary>
+    public const string TelemetryTemperature = "warm, telemetry";
+
+    /// <summary>What telemetry costs (issue 14): reported, no goal; each ratio from one run, alternating.</summary>
+    private static IEnumerable<TargetResult> TelemetryOverhead(IReadOnlyList<IngestResult> ingest, IReadOnlyList<LookupResult> lookups)
+    {
+        var off = ServiceRestName + Runs.TelemetryPhase.Off;
+        foreach (var kind in new[] { PortKind, RegionKind })
+        {
+            var rows = lookups.Where(l => l.Kind == kind && l.Temperature == TelemetryTemperature).ToDictionary(l => l.Contender, StringComparer.Ordinal);
+            if (!rows.TryGetValue(off, out var without))
+            {
+                continue;
+            }
+
+            foreach (var (contender, what) in new[] { (ServiceRestName + Runs.TelemetryPhase.Shipped, "telemetry as shipped"), (ServiceRestName + Runs.TelemetryPhase.TracesOn, "metrics, dashboard and traces") })
+            {
+                if (rows.TryGetValue(contender, out var with))
+                {
+                    yield return new($"warm {kind}, REST, p50: {what} / telemetry off", "-", F(with.LatencyMs.Median / without.LatencyMs.Median), null,
+                        $"p50 {F(with.LatencyMs.Median)} ms vs {F(without.LatencyMs.Median)} ms, alternating, concurrency 1");
+                }
+            }
+        }
+
+        var shipped = ingest.FirstOrDefault(i => i.Contender == ServiceRestName + Runs.TelemetryPhase.Shipped);
+        var bare = ingest.FirstOrDefault(i => i.Contender == off);
+        if (shipped is not null && bare is not null)
+        {
+            yield return new($"ingest {shipped.Items:N0} items, REST: telemetry as shipped / telemetry off", "-", F(shipped.TotalMs.Median / bare.TotalMs.Median), null,
+                $"median {F(shipped.TotalMs.Median)} ms vs {F(bare.TotalMs.Median)} ms over {shipped.RunsMs.Count} alternating runs");
+        }
+    }
 
     private const string ServiceRestName = "(c) service, REST";
 

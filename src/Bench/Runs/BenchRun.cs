@@ -109,9 +109,14 @@ public sealed class BenchRun(BenchSettings settings, Narrator say)
 
         var lookups = new LookupPhase(run);
         await lookups.RunAsync(cancellationToken);
+        var telemetry = new TelemetryPhase(run);
+        await telemetry.LookupsAsync(cancellationToken);
+        lookups.Results.AddRange(telemetry.Lookups);
 
         var ingest = new IngestPhase(run);
         await ingest.RunAsync(cancellationToken);
+        await telemetry.IngestAsync(ingest, cancellationToken);
+        ingest.Results.AddRange(telemetry.Ingest);
         var (postQueries, servicePrices, textbookPrices) = await PostIngestCheck.RunAsync(run, ingest.Batches, cancellationToken);
 
         var machine = MachineInfo.Describe(await ScalarAsync(dataSource, "show server_version", cancellationToken), await SettingsAsync(dataSource, cancellationToken), loadAtStart);
@@ -141,6 +146,7 @@ public sealed class BenchRun(BenchSettings settings, Narrator say)
             notes.Add($"Cluster row: the run's silo (lanes warm), a second silo and a gateway over the same database; the gateway's warm region lookups alternate with the local silo's, REST, once Orleans's rebalancer stopped moving lanes: {settling}.");
         }
 
+        notes.Add($"Telemetry rows: fresh silos over the same database that differ only in telemetry, each its own Orleans cluster (own lanes), started, warmed and fed alike: as shipped, with metrics, dashboard and traces off, and with traces on (spans recorded, no exporter: what they cost to make). Their warm lookups alternate after the cluster row; after the ingest runs, {settings.TelemetryIngestRuns} batches of the largest size alternate between shipped and off (every lane warmed into both first, and one unmeasured batch each).");
         if (!run.PhasesAvailable)
         {
             notes.Add("pg_stat_statements is not loaded in the given database: the database-side phases of the service's ingest are missing.");

@@ -22,6 +22,9 @@ public sealed record BenchSettings
     /// <summary>Runs of the largest size with every price in EUR (converted by the service).</summary>
     public int EuroRuns => Quick ? 1 : 3;
 
+    /// <summary>Runs of the largest size alternating between the shipped silo and one without telemetry.</summary>
+    public int TelemetryIngestRuns => Quick ? 1 : 3;
+
     public int WarmPortSamples => Quick ? 128 : 640;
 
     public int WarmRegionSamples => Quick ? 12 : 48;

@@ -19,7 +19,7 @@ public sealed class IngestPhase(RunContext run)
     /// <summary>Ends the key of a service's EUR rows (e.g. <c>c_rest_eur</c>).</summary>
     public const string EuroSuffix = "_eur";
 
-    private const int WarmUpItems = 5_000;
+    internal const int WarmUpItems = 5_000;
 
     public List<IngestResult> Results { get; } = [];
 
@@ -28,9 +28,12 @@ public sealed class IngestPhase(RunContext run)
     /// <summary>Every batch the service committed (and so did the textbook table), for the checks after the runs.</summary>
     public List<IngestBatch> Batches { get; } = [];
 
+    /// <summary>The textbook table: the ground truth of the checks after the runs; it receives every committed batch.</summary>
+    public SqlCopyContender Textbook { get; } = SqlCopyContender.Textbook(run.DataSource, run.Reference);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var textbook = SqlCopyContender.Textbook(run.DataSource, run.Reference);
+        var textbook = Textbook;
         IIngestContender[] contenders =
         [
             SqlCopyContender.UnindexedCodes(run.DataSource, run.Reference),
@@ -134,14 +137,15 @@ public sealed class IngestPhase(RunContext run)
         }
     }
 
-    private IngestBatch Prepare(int items, int seed, string name)
+    internal IngestBatch Prepare(int items, int seed, string name)
     {
         var rows = run.Generator.Batch(items, seed);
         GC.Collect();
         return new($"{run.RunId}-{name}", rows, CsvBodies.Prices(run.Reference, rows));
     }
 
-    private async Task<IngestTiming> IngestAsync(IIngestContender contender, IngestBatch batch, CancellationToken cancellationToken)
+    /// <summary>One timed ingest; a service's timing gains its database phases and the wait for its background btree.</summary>
+    internal async Task<IngestTiming> IngestAsync(IIngestContender contender, IngestBatch batch, CancellationToken cancellationToken)
     {
         var service = contender is IServiceContender && run.PhasesAvailable;
         if (service)
@@ -186,7 +190,7 @@ public sealed class IngestPhase(RunContext run)
         return new(batch.Rows.Length, Elapsed.MillisecondsBetween(started, answeredAt));
     }
 
-    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    internal async Task CheckpointAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -203,7 +207,7 @@ public sealed class IngestPhase(RunContext run)
     private static IngestResult Summarise(int items, IIngestContender contender, List<IngestTiming> timings) =>
         Summarise(items, contender.Key, contender.Name, timings);
 
-    private static IngestResult Summarise(int items, string key, string name, List<IngestTiming> timings)
+    internal static IngestResult Summarise(int items, string key, string name, List<IngestTiming> timings)
     {
         var totals = timings.Select(t => t.TotalMs).ToArray();
         var samples = Samples.Of(totals);

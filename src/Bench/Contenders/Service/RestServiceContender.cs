@@ -8,12 +8,13 @@ namespace PriceIngest.Bench.Contenders.Service;
 /// (c) the service end to end over REST: a batch is streamed as CSV from memory to POST /batches,
 /// validated and committed, and the clock stops when a GET /rates on one of the batch's lanes with
 /// <c>min_commit_seq</c> = the receipt's sequence answers and counts the batch's prices. Lookups are GET /rates.
+/// A <paramref name="variant"/> (e.g. telemetry off) names a silo that runs with other settings.
 /// </summary>
-public sealed class RestServiceContender(RestServiceClient client, SiloHost silo, ReferenceData reference) : IServiceContender
+public sealed class RestServiceContender(RestServiceClient client, SiloHost silo, ReferenceData reference, string variant = "") : IServiceContender
 {
-    public string Key => "c_rest";
+    public string Key => "c_rest" + variant.Replace(", ", "_", StringComparison.Ordinal).Replace(' ', '_');
 
-    public string Name => "(c) service, REST";
+    public string Name => "(c) service, REST" + variant;
 
     public string Transport => "REST";
 
