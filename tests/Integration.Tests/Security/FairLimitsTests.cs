@@ -25,7 +25,7 @@ public sealed class FairLimitsTests(PostgresFixture postgres)
     {
         using var keys = new KeysFile();
         await using var silo = await SiloInstance.StartAsync(await postgres.CreateDatabaseAsync(),
-            "--api-keys", keys.Path, "--Limits:UploadStallTimeout=00:00:08");
+            "--api-keys", keys.Path, "--Limits:UploadStallTimeout=00:00:15");
         using var channel = GrpcChannel.ForAddress(silo.GrpcAddress);
         using (KeysFile.Use(silo.Http, keys.Admin))
         {
@@ -48,7 +48,9 @@ public sealed class FairLimitsTests(PostgresFixture postgres)
         var response = await silo.Http.SendAsync(normal);
         var committedAfter = started.Elapsed;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(16, stalled.Count(s => !s.IsCompleted));
+        // The stall timeout leaves a loaded machine ample time to get here while the 16 are still held.
+        var stillHeld = stalled.Count(s => !s.IsCompleted);
+        Assert.True(stillHeld == 16, $"{stillHeld} uploads still held when the normal upload committed, {committedAfter} after the start");
 
         // The 16 held are aborted once nothing arrives for the stall timeout, and nothing of them is written.
         var held = (await Task.WhenAll(stalled)).Except(refused).ToList();
