@@ -16,7 +16,7 @@ namespace PriceIngest.Integration.Tests.Cluster;
 /// restarts under load, a silo killed mid-upload, a silo joining under load, read-your-writes
 /// across gateways. Each test is bounded (processes killed on dispose, every wait has a limit).
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(ClusterPostgresCollection.Name)]
 public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private static readonly DateOnly From = new(2016, 1, 1);

@@ -10,7 +10,7 @@ using PriceIngest.Integration.Tests.Support;
 namespace PriceIngest.Integration.Tests.Cluster;
 
 /// <summary>Silos and gateways as processes on loopback, talking Orleans over mutual TLS pinned to one cluster certificate.</summary>
-[Collection(PostgresCollection.Name)]
+[Collection(ClusterPostgresCollection.Name)]
 public sealed class ClusterTlsTests(PostgresFixture postgres)
 {
     [Fact]
