@@ -3,7 +3,12 @@ using Npgsql;
 
 namespace PriceIngest.Grains.Hosting;
 
-/// <summary>Ready means: the schema is migrated and PostgreSQL answers a query now.</summary>
+/// <summary>
+/// Ready means: the schema is migrated and PostgreSQL answers a query now. Once migrated, a
+/// database that does not answer (down, or a failover with no primary yet) is Degraded, not
+/// Unhealthy: warm lookups still answer from memory, so load balancers keep the silo while writes
+/// answer 503 with Retry-After.
+/// </summary>
 internal sealed class DatabaseHealthCheck(StorageInitializer storage, NpgsqlDataSource dataSource) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -21,7 +26,7 @@ internal sealed class DatabaseHealthCheck(StorageInitializer storage, NpgsqlData
         }
         catch (NpgsqlException e)
         {
-            return HealthCheckResult.Unhealthy("PostgreSQL is unreachable", e);
+            return HealthCheckResult.Degraded("PostgreSQL is unreachable: warm lookups answer, writes do not", e);
         }
     }
 }

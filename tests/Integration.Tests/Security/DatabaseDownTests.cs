@@ -5,7 +5,7 @@ using PriceIngest.Integration.Tests.Support;
 
 namespace PriceIngest.Integration.Tests.Security;
 
-/// <summary>With its PostgreSQL gone, a silo answers 503 with Retry-After on every call that needs it, and warm reads from memory.</summary>
+/// <summary>With its PostgreSQL gone, a silo answers 503 with Retry-After on every call that needs it, warm reads from memory, and readiness is Degraded.</summary>
 public sealed class DatabaseDownTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
@@ -58,11 +58,16 @@ public sealed class DatabaseDownTests(Xunit.Abstractions.ITestOutputHelper outpu
         }
 
         Assert.Equal(warm, await RatesApi.GetAsync(_silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-01"));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _silo.Http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+        // Readiness is Degraded (200): warm lookups answer, so a load balancer keeps the silo.
+        using (var ready = await _silo.Http.GetAsync(new Uri("/health/ready", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Equal("Degraded", await ready.Content.ReadAsStringAsync());
+        }
 
         // The database back: readiness and writes recover without a restart of the silo.
         _postgres = await PostgresServer.StartAsync(_options);
-        Assert.True(await RatesApi.EventuallyAsync(async () => (await _silo.Http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode, TimeSpan.FromSeconds(30)),
+        Assert.True(await RatesApi.EventuallyAsync(async () => await (await _silo.Http.GetAsync(new Uri("/health/ready", UriKind.Relative))).Content.ReadAsStringAsync() == "Healthy", TimeSpan.FromSeconds(30)),
             "the silo did not become ready again within 30 s of the database's return");
         await RatesApi.UploadAsync(_silo.Http, "after", [("CNSGH", "NLRTM", "2016-01-01", 20)]);
         Assert.Equal(HttpStatusCode.OK, (await _silo.Http.GetAsync(new Uri("/batches/before", UriKind.Relative))).StatusCode);
