@@ -1,4 +1,6 @@
 using System.Net;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using PriceIngest.EmbeddedPostgres;
 using PriceIngest.Integration.Tests.Api;
 using PriceIngest.Integration.Tests.Support;
@@ -63,6 +65,14 @@ public sealed class DatabaseDownTests(Xunit.Abstractions.ITestOutputHelper outpu
         {
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
             Assert.Equal("Degraded", await ready.Content.ReadAsStringAsync());
+        }
+
+        // gRPC health reads the same checks: Degraded is SERVING. Two health polls (2 s each) after the stop.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        using (var channel = GrpcChannel.ForAddress(_silo.GrpcAddress))
+        {
+            var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         }
 
         // The database back: readiness and writes recover without a restart of the silo.
