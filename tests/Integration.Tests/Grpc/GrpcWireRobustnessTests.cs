@@ -20,6 +20,11 @@ namespace PriceIngest.Integration.Tests.Grpc;
 [Collection("postgres")]
 public sealed class GrpcWireRobustnessTests(PostgresFixture postgres) : IAsyncLifetime, IDisposable
 {
+    /// <summary>
+    /// The reset must be what ends an upload held open midway, not the stall guard: its default 15 s
+    /// is shorter than a loaded machine may take to see the upload Receiving.
+    /// </summary>
+    private const string HeldOpen = "--Limits:UploadStallTimeout=00:02:00";
 
     private HttpClient? _http;
     private SiloInstance _silo = null!;
@@ -27,10 +32,11 @@ public sealed class GrpcWireRobustnessTests(PostgresFixture postgres) : IAsyncLi
 
     public async Task InitializeAsync()
     {
-        _silo = await SiloInstance.StartAsync(await postgres.CreateDatabaseAsync(), "--Grpc:MaxReceiveMessageBytes=65536");
+        _silo = await SiloInstance.StartAsync(await postgres.CreateDatabaseAsync(), "--Grpc:MaxReceiveMessageBytes=65536", HeldOpen);
         await TestData.LoadReferenceAsync(_silo.Http);
         _channel = GrpcChannel.ForAddress(_silo.GrpcAddress);
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        // Longer than any wait here: a loaded machine must not reset a stream before the test does.
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMinutes(2) };
     }
 
     public void Dispose() => _http?.Dispose();
@@ -87,7 +93,7 @@ public sealed class GrpcWireRobustnessTests(PostgresFixture postgres) : IAsyncLi
         var connectionString = await postgres.CreateDatabaseAsync();
         var grpcPort = SiloProcess.FreeLoopbackPort();
         await using var silo = SiloProcess.Start(SiloProcess.FreeLoopbackPort(), AppContext.BaseDirectory, null,
-            "--connection-string", connectionString, "--grpc-port", grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-seed");
+            "--connection-string", connectionString, "--grpc-port", grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-seed", HeldOpen);
         await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         await TestData.LoadReferenceAsync(silo.Http);
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
@@ -109,7 +115,17 @@ public sealed class GrpcWireRobustnessTests(PostgresFixture postgres) : IAsyncLi
         var sending = http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
         await body.Writer.WriteAsync(Frame(Header(batchId).ToByteArray()));
         await body.Writer.WriteAsync(Frame(Items([.. Enumerable.Range(0, 100).Select(i => Item("CNSGH", "NLRTM", "2016-01-01", i + 1))]).ToByteArray()));
-        await WaitForStatusAsync(channel, batchId, BatchStatus.Receiving);
+
+        // The request must still be open when it is reset: if it ended first (a refusal, the client's
+        // own timeout), say how, rather than waiting for a status it can no longer reach.
+        var receiving = WaitForStatusAsync(channel, batchId, BatchStatus.Receiving);
+        if (await Task.WhenAny(receiving, sending) == sending)
+        {
+            using var ended = await sending;
+            Assert.Fail($"the upload of {batchId} ended before it was reset: HTTP {(int)ended.StatusCode}, grpc-status {string.Join(",", ended.Headers.TryGetValues("grpc-status", out var s) ? s : [])}");
+        }
+
+        await receiving;
 
         // Cancelling an HTTP/2 request that is still sending resets its stream.
         await cancel.CancelAsync();
