@@ -9,8 +9,17 @@ namespace PriceIngest.Grains.Services;
 /// </summary>
 [GenerateSerializer]
 [Alias("priceingest.ServiceUnavailableException")]
-public sealed class ServiceUnavailableException(string message, Exception? inner = null, bool otherSiloMayServe = false) : Exception(message, inner)
+public sealed class ServiceUnavailableException(string message, Exception? inner = null, bool otherSiloMayServe = false)
+    : Exception(message, Portable(inner))
 {
     [Id(0)]
     public bool OtherSiloMayServe { get; } = otherSiloMayServe;
+
+    /// <summary>
+    /// The cause as its type and message only. This exception crosses silos and gateways, and a
+    /// driver's exception may not: during a database failover Npgsql's "no suitable host" carries a
+    /// PostgresException, which Orleans has no codec for, so the caller got INTERNAL instead of a retry.
+    /// </summary>
+    private static InvalidOperationException? Portable(Exception? inner) =>
+        inner is null ? null : new InvalidOperationException($"{inner.GetType().FullName}: {inner.Message}");
 }

@@ -335,7 +335,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         }
     }
 
-    private static async Task<List<string>> PortCodesAsync(Cluster cluster)
+    internal static async Task<List<string>> PortCodesAsync(Cluster cluster)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
         await connection.OpenAsync();
@@ -351,7 +351,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
     }
 
     /// <summary>Region to region (regions with sub-regions) and port to port queries over the seeded data.</summary>
-    private static async Task<List<(string, string)>> QueriesAsync(Cluster cluster)
+    internal static async Task<List<(string, string)>> QueriesAsync(Cluster cluster)
     {
         var parents = new List<string>();
         await using (var connection = new NpgsqlConnection(cluster.ConnectionString))
@@ -369,7 +369,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         return [(parents[0], parents[1]), (parents[2], parents[3]), (ports[0], ports[1]), (ports[2], parents[0])];
     }
 
-    private static async Task<Dictionary<(string, string, string, long), long>> PriceMultisetAsync(string connectionString)
+    internal static async Task<Dictionary<(string, string, string, long), long>> PriceMultisetAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using PriceIngest.Client;
+using PriceIngest.Integration.Tests.Cluster;
+using PriceIngest.Integration.Tests.Infrastructure;
+using PriceIngest.Integration.Tests.Support;
+using Xunit.Abstractions;
+using ClusterProcesses = PriceIngest.Integration.Tests.Cluster.Cluster;
+
+namespace PriceIngest.Integration.Tests.Failover;
+
+/// <summary>
+/// The database fails over under load: Patroni with two PostgreSQL nodes (synchronous standby),
+/// two silos and a gateway given both hosts with <c>Target Session Attributes=primary</c>, and the
+/// primary's machine killed (-9) mid-ingest. Real processes on loopback, bounded in time.
+/// </summary>
+[Collection(ClusterPostgresCollection.Name)]
+public sealed class PostgresFailoverTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// The retry policy docs/operations.md "Failover" asks of clients: it outlasts Patroni's leader
+    /// TTL (10 s here) plus promotion: 0.5 + 1 + 2 + 4 + 5 x 6 = 37.5 s of waits over 11 attempts.
+    /// </summary>
+    public static PriceIngestClientOptions FailoverPolicy(Action<RetryNotice> onRetry) => new()
+    {
+        MaxAttempts = 11,
+        RetryDelay = TimeSpan.FromMilliseconds(500),
+        MaxRetryDelay = TimeSpan.FromSeconds(5),
+        CallTimeout = TimeSpan.FromSeconds(30),
+        OnRetry = onRetry,
+    };
+
+    [Fact]
+    public async Task Primary_killed_mid_ingest_loses_no_receipt_and_no_call_and_warm_lookups_keep_answering()
+    {
+        await using var patroni = await PatroniCluster.StartAsync();
+        await using var cluster = await ClusterProcesses.CreateAsync(patroni.ConnectionString);
+        ClusterProcesses.Node[] silos = [await cluster.StartSiloAsync(seed: true), await cluster.StartSiloAsync()];
+        var gateway = await cluster.StartGatewayAsync();
+        var ports = await ClusterProcessTests.PortCodesAsync(cluster);
+        var queries = await ClusterProcessTests.QueriesAsync(cluster);
+        var before = await ClusterProcessTests.PriceMultisetAsync(cluster.ConnectionString);
+
+        Load? load = null;
+        using var client = new PriceIngestClient([new Uri(gateway.GrpcAddress)], FailoverPolicy(notice => load!.OnRetry(notice)));
+        using var running = load = new Load(client, ports, queries);
+        load.Start(uploaders: 2, readers: 2, itemsPerBatch: 2_000);
+
+        // Warm every queried lane first: from here on, lookups must never need the database.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var committedBeforeKill = load.Committed.Count;
+        var lookupsBeforeKill = load.Lookups;
+        var old = await patroni.LeaderAsync();
+        var killedAt = Stopwatch.GetTimestamp();
+        PatroniCluster.Kill(old);
+        var promoted = await patroni.WaitForNewLeaderAsync(old);
+        var promotedAfter = Stopwatch.GetElapsedTime(killedAt);
+
+        // The first batch committed on the new primary: a receipt issued after the promotion.
+        var firstCommitAfter = await FirstCommitAfterAsync(load, load.Committed.Count, TimeSpan.FromSeconds(90));
+        var firstCommit = Stopwatch.GetElapsedTime(killedAt);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await load.StopAsync();
+        foreach (var (node, name) in silos.Select((s, i) => (s, $"silo{i + 1}")).Append((gateway, "gateway")))
+        {
+            await File.WriteAllTextAsync(TestArtifacts.PathOf($"failover-{name}.log"), node.Process.Output);
+        }
+
+        await File.WriteAllTextAsync(TestArtifacts.PathOf("failover-patroni.log"), patroni.Logs(int.MaxValue));
+
+        output.WriteLine($"killed {old.Name}; {promoted.Name} led after {promotedAfter.TotalSeconds:0.0} s; first commit after the kill at {firstCommit.TotalSeconds:0.0} s ({firstCommitAfter})");
+        output.WriteLine($"committed batches {load.Committed.Count} ({committedBeforeKill} before the kill), lookups {load.Lookups} ({lookupsBeforeKill} before), client retries {load.Retries}, failed calls {load.Failures.Count}");
+        Assert.True(load.Failures.IsEmpty, "failed client calls:\n" + string.Join('\n', load.Failures.Take(20)) + "\n" + cluster.LoggedProblems() + "\n" + patroni.Logs());
+        Assert.True(load.Committed.Count > committedBeforeKill, "no batch committed after the failover");
+
+        // On the new primary: every receipt's batch exactly once, nothing half visible.
+        var recorded = await Sql.ScalarAsync<long>(cluster.ConnectionString, "select count(*) from batches where id like 'load-%' and state = 'committed'");
+        Assert.Equal(load.Committed.Count, recorded);
+        var expected = new Dictionary<(string, string, string, long), long>(before);
+        foreach (var item in load.Committed.Values.SelectMany(b => b.Items))
+        {
+            var key = (item.Origin, item.Destination, item.Day, item.Price);
+            expected[key] = expected.GetValueOrDefault(key) + 1;
+        }
+
+        var after = await ClusterProcessTests.PriceMultisetAsync(cluster.ConnectionString);
+        Assert.Equal(expected.Values.Sum(), after.Values.Sum());
+        Assert.True(expected.Count == after.Count && expected.All(e => after.GetValueOrDefault(e.Key) == e.Value),
+            "the new primary's price table is not the seed plus the batches that got a receipt");
+    }
+
+    private static async Task<string> FirstCommitAfterAsync(Load load, int committedBefore, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (load.Committed.Count <= committedBefore)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+
+        return $"{load.Committed.Count - committedBefore} new receipts";
+    }
+}
