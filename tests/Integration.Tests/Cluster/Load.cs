@@ -45,7 +45,14 @@ internal sealed class Load(PriceIngestClient client, IReadOnlyList<string> ports
 
     public void Dispose() => _stop.Dispose();
 
-    public void OnRetry(RetryNotice notice) => Interlocked.Increment(ref Retries);
+    /// <summary>Retries per client operation (UploadBatch, GetRates, ...).</summary>
+    public ConcurrentDictionary<string, int> RetriesByOperation { get; } = new();
+
+    public void OnRetry(RetryNotice notice)
+    {
+        Interlocked.Increment(ref Retries);
+        RetriesByOperation.AddOrUpdate(notice.Operation, 1, (_, n) => n + 1);
+    }
 
     public static List<PriceItem> Batch(int seed, int count, IReadOnlyList<string> ports)
     {

@@ -51,6 +51,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         var lookupsBeforeKill = load.Lookups;
         var old = await patroni.LeaderAsync();
         var killedAt = Stopwatch.GetTimestamp();
+        using var readiness = ReadinessWatch.Start(silos, killedAt);
         PatroniCluster.Kill(old);
         var promoted = await patroni.WaitForNewLeaderAsync(old);
         var promotedAfter = Stopwatch.GetElapsedTime(killedAt);
@@ -60,6 +61,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         var firstCommit = Stopwatch.GetElapsedTime(killedAt);
         await Task.Delay(TimeSpan.FromSeconds(3));
         await load.StopAsync();
+        await readiness.StopAsync();
         foreach (var (node, name) in silos.Select((s, i) => (s, $"silo{i + 1}")).Append((gateway, "gateway")))
         {
             await File.WriteAllTextAsync(TestArtifacts.PathOf($"failover-{name}.log"), node.Process.Output);
@@ -68,9 +70,14 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(TestArtifacts.PathOf("failover-patroni.log"), patroni.Logs(int.MaxValue));
 
         output.WriteLine($"killed {old.Name}; {promoted.Name} led after {promotedAfter.TotalSeconds:0.0} s; first commit after the kill at {firstCommit.TotalSeconds:0.0} s ({firstCommitAfter})");
-        output.WriteLine($"committed batches {load.Committed.Count} ({committedBeforeKill} before the kill), lookups {load.Lookups} ({lookupsBeforeKill} before), client retries {load.Retries}, failed calls {load.Failures.Count}");
+        output.WriteLine($"committed batches {load.Committed.Count} ({committedBeforeKill} before the kill), lookups {load.Lookups} ({lookupsBeforeKill} before), client retries {load.Retries} ({string.Join(", ", load.RetriesByOperation.Select(r => $"{r.Key} {r.Value}"))}), failed calls {load.Failures.Count}");
+        output.WriteLine($"readiness: {readiness}");
         Assert.True(load.Failures.IsEmpty, "failed client calls:\n" + string.Join('\n', load.Failures.Take(20)) + "\n" + cluster.LoggedProblems() + "\n" + patroni.Logs());
         Assert.True(load.Committed.Count > committedBeforeKill, "no batch committed after the failover");
+
+        // Readiness said Degraded while no primary answered, and Healthy again once one did.
+        Assert.True(readiness.Saw("Degraded"), $"no silo reported Degraded during the switch: {readiness}");
+        Assert.All(silos.Select((_, i) => readiness.Last(i)), last => Assert.Equal("Healthy", last));
 
         // On the new primary: every receipt's batch exactly once, nothing half visible.
         var recorded = await Sql.ScalarAsync<long>(cluster.ConnectionString, "select count(*) from batches where id like 'load-%' and state = 'committed'");
