@@ -334,12 +334,15 @@ internal sealed partial class BatchGrain(
         }
         catch (Exception e) when (_committed is null)
         {
+            // A connection lost during COMMIT leaves its outcome unknown here (a failover may have
+            // promoted a standby that has it). The abort record never overwrites a committed row,
+            // and the retry reads the row by id, so it either commits once or returns the receipt.
             await RecordAbortAsync(upload, e is NpgsqlException ? "database" : "commit_failed", $"the commit failed: {Describe(e)}; nothing was written");
             if (e is NpgsqlException)
             {
                 LogDatabaseFailed(logger, BatchId, e);
                 throw new ServiceUnavailableException(
-                    $"the database failed while batch '{BatchId}' was uploading; nothing was written, retry with the same id");
+                    $"the database failed while batch '{BatchId}' was committing; retry with the same id: it commits once, or returns the receipt if this commit went through");
             }
 
             throw;

@@ -51,6 +51,29 @@ public sealed class AtomicityTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Abort_recorded_after_a_commit_that_went_through_keeps_the_batch_committed_and_its_retry_gets_the_receipt()
+    {
+        var first = await _silo.Http.PostAsync("/batches?id=ambiguous", TestData.PricesCsv([("CNSGH", "NLRTM", "2016-01-01", 5)]));
+        var receipt = await first.Content.ReadFromJsonAsync<JsonElement>();
+
+        // What the grain records when COMMIT's connection dies (a failover) but the commit reached
+        // the database: it cannot tell, so it records an abort on a fresh connection.
+        await using (var connection = new NpgsqlConnection(_silo.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PriceIngest.Grains.Storage.BatchStore.MarkFinishedAsync(connection,
+                new("ambiguous", PriceIngest.Grains.Batches.BatchState.Aborted, 1, null, 0, [], "the commit failed", null, DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+
+        var status = await _silo.Http.GetFromJsonAsync<JsonElement>("/batches/ambiguous");
+        Assert.Equal("committed", status.GetProperty("status").GetString());
+        var retry = await (await _silo.Http.PostAsync("/batches?id=ambiguous", TestData.PricesCsv([("CNSGH", "NLRTM", "2016-01-01", 5)]))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("committed", retry.GetProperty("status").GetString());
+        Assert.Equal(receipt.GetProperty("commit_seq").GetInt64(), retry.GetProperty("commit_seq").GetInt64());
+        Assert.Equal(1, await Sql.PriceCountAsync(_silo.ConnectionString));
+    }
+
+    [Fact]
     public async Task Client_that_disconnects_mid_upload_leaves_nothing_and_frees_the_id()
     {
         var slow = new SlowCsvContent(rows: 100, pauseAfter: 50);
