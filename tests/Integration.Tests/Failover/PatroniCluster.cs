@@ -114,6 +114,17 @@ internal sealed class PatroniCluster : IAsyncDisposable
         return await LeaderAsync();
     }
 
+    /// <summary>
+    /// Starts the killed node's Patroni again, as an operator restarting the machine would: it
+    /// rewinds the old timeline (use_pg_rewind) and follows the new leader. Returns once it is the
+    /// synchronous standby again.
+    /// </summary>
+    public async Task RejoinAsync(Node old)
+    {
+        old.Process = Launch("patroni " + old.Name + " (rejoined)", "patroni", [old.ConfigPath]);
+        await WaitForAsync(m => m.Any(x => x.Name == old.Name && x.Role == "sync_standby" && x.State is "running" or "streaming"), old.Name + " to rejoin as synchronous standby");
+    }
+
     public static string AdminConnectionString(Node node, string database = "postgres") => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",

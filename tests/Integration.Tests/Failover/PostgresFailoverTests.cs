@@ -93,6 +93,18 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         Assert.Equal(expected.Values.Sum(), after.Values.Sum());
         Assert.True(expected.Count == after.Count && expected.All(e => after.GetValueOrDefault(e.Key) == e.Value),
             "the new primary's price table is not the seed plus the batches that got a receipt");
+
+        // The old primary rejoins as the synchronous standby and replays everything: an operator's
+        // restart is all it takes (docs/operations.md "Failover").
+        var rejoining = Stopwatch.GetTimestamp();
+        await patroni.RejoinAsync(old);
+        output.WriteLine($"{old.Name} rejoined as synchronous standby after {Stopwatch.GetElapsedTime(rejoining).TotalSeconds:0.0} s");
+        var receipt = await client.UploadAsync("after-rejoin", _ => Load.Batch(7, 100, ports).ToAsyncEnumerable());
+        Assert.Equal(Contracts.V1.BatchStatus.Committed, receipt.Status);
+        var onLeader = await Sql.ScalarAsync<long>(cluster.ConnectionString, "select count(*) from prices");
+        Assert.True(await Api.RatesApi.EventuallyAsync(
+            async () => await Sql.ScalarAsync<long>(PatroniCluster.AdminConnectionString(old, PatroniCluster.Database), "select count(*) from prices") == onLeader,
+            TimeSpan.FromSeconds(30)), $"{old.Name} did not replay the {onLeader} prices of the new primary");
     }
 
     private static async Task<string> FirstCommitAfterAsync(Load load, int committedBefore, TimeSpan timeout)
