@@ -309,7 +309,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
     }
 
-    private static async Task AssertAnswersEqualSqlAsync(Cluster cluster, Cluster.Node gateway, IEnumerable<(string Origin, string Destination)> queries, long minCommitSeq,
+    internal static async Task AssertAnswersEqualSqlAsync(Cluster cluster, Cluster.Node gateway, IEnumerable<(string Origin, string Destination)> queries, long minCommitSeq,
         Func<string, string, DateOnly, Task<string>>? diagnose = null)
     {
         foreach (var (origin, destination) in queries)

@@ -94,6 +94,9 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         Assert.True(expected.Count == after.Count && expected.All(e => after.GetValueOrDefault(e.Key) == e.Value),
             "the new primary's price table is not the seed plus the batches that got a receipt");
 
+        // Every silo's lane caches followed the commits made on the new primary (LISTEN again, catch-up).
+        await ClusterProcessTests.AssertAnswersEqualSqlAsync(cluster, gateway, queries, load.Committed.Values.Select(b => b.CommitSeq).DefaultIfEmpty(0).Max());
+
         // The old primary rejoins as the synchronous standby and replays everything: an operator's
         // restart is all it takes (docs/operations.md "Failover").
         var rejoining = Stopwatch.GetTimestamp();
