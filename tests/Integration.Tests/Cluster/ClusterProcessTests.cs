@@ -70,18 +70,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         Assert.True(load.Committed.Count >= 8, $"only {load.Committed.Count} batches committed under load");
 
         // Every batch committed exactly once, and the table is exactly the seed plus the committed batches.
-        var recorded = await Sql.ScalarAsync<long>(cluster.ConnectionString, "select count(*) from batches where id like 'load-%' and state = 'committed'");
-        Assert.Equal(load.Committed.Count, recorded);
-        var expected = new Dictionary<(string, string, string, long), long>(before);
-        foreach (var item in load.Committed.Values.SelectMany(b => b.Items))
-        {
-            var key = (item.Origin, item.Destination, item.Day, item.Price);
-            expected[key] = expected.GetValueOrDefault(key) + 1;
-        }
-
-        var after = await PriceMultisetAsync(cluster.ConnectionString);
-        Assert.Equal(expected.Values.Sum(), after.Values.Sum());
-        Assert.True(expected.Count == after.Count && expected.All(e => after.GetValueOrDefault(e.Key) == e.Value), "the price table is not the seed plus the committed batches");
+        await AssertExactlyOnceAsync(cluster.ConnectionString, load, before);
 
         var lastSeq = load.Committed.Values.Max(b => b.CommitSeq);
         foreach (var gateway in gateways)
@@ -333,6 +322,23 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
 
             Assert.Equal(sql, days);
         }
+    }
+
+    /// <summary>Every batch with a receipt is committed once, and the price table is exactly the seed plus those batches.</summary>
+    internal static async Task AssertExactlyOnceAsync(string connectionString, Load load, Dictionary<(string, string, string, long), long> before)
+    {
+        var recorded = await Sql.ScalarAsync<long>(connectionString, "select count(*) from batches where id like 'load-%' and state = 'committed'");
+        Assert.Equal(load.Committed.Count, recorded);
+        var expected = new Dictionary<(string, string, string, long), long>(before);
+        foreach (var item in load.Committed.Values.SelectMany(b => b.Items))
+        {
+            var key = (item.Origin, item.Destination, item.Day, item.Price);
+            expected[key] = expected.GetValueOrDefault(key) + 1;
+        }
+
+        var after = await PriceMultisetAsync(connectionString);
+        Assert.Equal(expected.Values.Sum(), after.Values.Sum());
+        Assert.True(expected.Count == after.Count && expected.All(e => after.GetValueOrDefault(e.Key) == e.Value), "the price table is not the seed plus the committed batches");
     }
 
     internal static async Task<List<string>> PortCodesAsync(Cluster cluster)

@@ -80,19 +80,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         Assert.All(silos.Select((_, i) => readiness.Last(i)), last => Assert.Equal("Healthy", last));
 
         // On the new primary: every receipt's batch exactly once, nothing half visible.
-        var recorded = await Sql.ScalarAsync<long>(cluster.ConnectionString, "select count(*) from batches where id like 'load-%' and state = 'committed'");
-        Assert.Equal(load.Committed.Count, recorded);
-        var expected = new Dictionary<(string, string, string, long), long>(before);
-        foreach (var item in load.Committed.Values.SelectMany(b => b.Items))
-        {
-            var key = (item.Origin, item.Destination, item.Day, item.Price);
-            expected[key] = expected.GetValueOrDefault(key) + 1;
-        }
-
-        var after = await ClusterProcessTests.PriceMultisetAsync(cluster.ConnectionString);
-        Assert.Equal(expected.Values.Sum(), after.Values.Sum());
-        Assert.True(expected.Count == after.Count && expected.All(e => after.GetValueOrDefault(e.Key) == e.Value),
-            "the new primary's price table is not the seed plus the batches that got a receipt");
+        await ClusterProcessTests.AssertExactlyOnceAsync(cluster.ConnectionString, load, before);
 
         // Every silo's lane caches followed the commits made on the new primary (LISTEN again, catch-up).
         await ClusterProcessTests.AssertAnswersEqualSqlAsync(cluster, gateway, queries, load.Committed.Values.Select(b => b.CommitSeq).DefaultIfEmpty(0).Max());
