@@ -36,7 +36,7 @@ internal static class ExchangeRatesEndpoints
 
             if (!Currencies.IsKnown(currency))
             {
-                errors.Add($"{row}: currency '{currency}' is not an ISO 4217 code (three capital letters, e.g. EUR)");
+                errors.Add($"{row}: currency '{currency}' is not an ISO 4217 currency code (e.g. EUR)");
             }
 
             if (!decimal.TryParse(rate, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsedRate) || parsedRate <= 0 || parsedRate > MaxRate)

@@ -98,9 +98,11 @@ internal sealed class ItemValidator(ReferenceSnapshot reference, IngestOptions o
 
     private void Convert(long index, in PriceItem item, string currency, List<ItemError> errors, ref int usd)
     {
+        var dayText = item.Day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         if (!Currencies.IsKnown(currency))
         {
-            errors.Add(new(index, "currency", currency, $"unknown currency '{currency}': not an ISO 4217 code (three capital letters, e.g. EUR)"));
+            var on = dayText is null ? "" : $" on {dayText}";
+            errors.Add(new(index, "currency", currency, $"unknown currency '{currency}'{on}: not an ISO 4217 currency code (e.g. EUR)"));
             return;
         }
 
@@ -109,7 +111,6 @@ internal sealed class ItemValidator(ReferenceSnapshot reference, IngestOptions o
             return;
         }
 
-        var dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         if (!rates.TryGet(currency, day, out var rate))
         {
             errors.Add(new(index, "currency", currency, rates.FetchFailure(day) is { } failure

@@ -56,7 +56,7 @@ internal sealed partial class ExchangeRateFetcher : IDisposable
     public async Task<IReadOnlyList<ExchangeRate>> FetchAsync(DateOnly day, CancellationToken cancellationToken)
     {
         var dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var where = new Uri(_options.BaseUrl, $"historical/{dayText}.json");
+        var where = _options.HistoricalUrl(day);
         var address = new Uri($"{where}?app_id={Uri.EscapeDataString(_options.AppId!)}");
         HttpResponseMessage response;
         try

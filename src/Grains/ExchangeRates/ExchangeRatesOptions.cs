@@ -17,7 +17,10 @@ public sealed class ExchangeRatesOptions : IValidatableObject
     /// </summary>
     public string? AppId { get; set; }
 
-    /// <summary>Where the service answers. Default <c>https://openexchangerates.org/api/</c>.</summary>
+    /// <summary>
+    /// Where the service answers. Default <c>https://openexchangerates.org/api/</c>. A missing final
+    /// slash is implied: <c>http://host/api</c> means <c>http://host/api/historical/...</c>.
+    /// </summary>
     public Uri BaseUrl { get; set; } = new("https://openexchangerates.org/api/");
 
     /// <summary>Time limit of one request. Default 10 s.</summary>
@@ -29,6 +32,13 @@ public sealed class ExchangeRatesOptions : IValidatableObject
     public int FetchAttempts { get; set; } = 3;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(AppId);
+
+    /// <summary>The day's file: <c>{BaseUrl}historical/YYYY-MM-DD.json</c>, without the App ID.</summary>
+    public Uri HistoricalUrl(DateOnly day)
+    {
+        var root = BaseUrl.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
+        return new Uri(root, $"historical/{day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}.json");
+    }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -109,17 +109,19 @@ public sealed class CurrencyConversionTests(PostgresFixture postgres) : IAsyncLi
             CNSGH,NLRTM,2016-01-01,3,CNY
             CNSGH,NLRTM,2016-01-01,3,eur
             CNSGH,NLRTM,2016-01-01,3,EURO
+            CNSGH,NLRTM,2016-01-02,3,EUX
             """));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var rejection = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(4, rejection.GetProperty("invalid_items").GetInt64());
+        Assert.Equal(5, rejection.GetProperty("invalid_items").GetInt64());
         Assert.Equal(
         [
             (1L, "currency", "EUR", "no exchange rate for EUR on 2016-01-03 (add it with PUT /exchange-rates)"),
             (2L, "currency", "CNY", "no exchange rate for CNY on 2016-01-01 (add it with PUT /exchange-rates)"),
-            (3L, "currency", "eur", "unknown currency 'eur': not an ISO 4217 code (three capital letters, e.g. EUR)"),
-            (4L, "currency", "EURO", "unknown currency 'EURO': not an ISO 4217 code (three capital letters, e.g. EUR)"),
+            (3L, "currency", "eur", "unknown currency 'eur' on 2016-01-01: not an ISO 4217 currency code (e.g. EUR)"),
+            (4L, "currency", "EURO", "unknown currency 'EURO' on 2016-01-01: not an ISO 4217 currency code (e.g. EUR)"),
+            (5L, "currency", "EUX", "unknown currency 'EUX' on 2016-01-02: not an ISO 4217 currency code (e.g. EUR)"),
         ],
             rejection.GetProperty("errors").EnumerateArray().Select(e =>
                 (e.GetProperty("index").GetInt64(), e.GetProperty("field").GetString(), e.GetProperty("value").GetString(), e.GetProperty("reason").GetString())));

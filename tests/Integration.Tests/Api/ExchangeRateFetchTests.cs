@@ -36,9 +36,16 @@ public sealed class ExchangeRateFetchTests(PostgresFixture postgres) : IAsyncLif
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _rates = builder.Build();
-        _rates.MapGet("/api/historical/{file}", (string file, HttpContext context) =>
+        _rates.MapGet("/api/historical/{file}", async (string file, HttpContext context) =>
         {
             _requests.Enqueue($"{file}?{context.Request.QueryString.Value?.TrimStart('?')}");
+            if (file == "2016-01-05.json")
+            {
+                // Longer than FetchTimeout: each attempt is cut off.
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return Results.StatusCode(504);
+            }
+
             return file switch
             {
                 "2016-01-01.json" => Results.Text("""{"disclaimer":"test","base":"USD","timestamp":1451692799,"rates":{"EUR":0.920135,"GBP":0.678421,"USD":1,"XYZ":3}}""", "application/json"),
@@ -50,8 +57,9 @@ public sealed class ExchangeRateFetchTests(PostgresFixture postgres) : IAsyncLif
         await _rates.StartAsync();
         var address = _address = _rates.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
+        // BaseUrl without its final slash, as a user may well write it: ".../api" still means ".../api/historical/...".
         _silo = await SiloInstance.StartAsync(await postgres.CreateDatabaseAsync(),
-            $"--ExchangeRates:AppId={AppId}", $"--ExchangeRates:BaseUrl={address}/api/", "--ExchangeRates:FetchTimeout=00:00:02", "--ExchangeRates:FetchAttempts=3");
+            $"--ExchangeRates:AppId={AppId}", $"--ExchangeRates:BaseUrl={address}/api", "--ExchangeRates:FetchTimeout=00:00:01", "--ExchangeRates:FetchAttempts=3");
         await TestData.LoadReferenceAsync(Http);
     }
 
@@ -119,5 +127,17 @@ public sealed class ExchangeRateFetchTests(PostgresFixture postgres) : IAsyncLif
         Assert.Equal(1, _requests.Count(r => r.StartsWith("2016-01-04", StringComparison.Ordinal)));
         Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
         Assert.DoesNotContain(AppId, string.Join('\n', errors.Select(e => e.Item2)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_service_that_does_not_answer_in_time_rejects_the_batch_after_each_attempt_times_out()
+    {
+        var response = await Http.PostAsync("/batches?id=fetch-slow", TestData.Csv("origin,destination,day,price,currency\nCNSGH,NLRTM,2016-01-05,10,EUR\n"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var reason = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("reason").GetString();
+        Assert.Equal($"no exchange rate for EUR on 2016-01-05: fetching that day's rates failed: {_address}/api/historical/2016-01-05.json did not answer within 1 s (3 attempts)", reason);
+        Assert.Equal(3, _requests.Count(r => r.StartsWith("2016-01-05", StringComparison.Ordinal)));
+        Assert.Equal(0, await Sql.PriceCountAsync(_silo.ConnectionString));
     }
 }

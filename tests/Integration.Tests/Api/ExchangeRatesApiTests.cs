@@ -56,8 +56,8 @@ public sealed class ExchangeRatesApiTests(PostgresFixture postgres) : IAsyncLife
         Assert.Equal(
         [
             "row 2: day '2016-02-30' is not a real date in YYYY-MM-DD form",
-            "row 3: currency 'eur' is not an ISO 4217 code (three capital letters, e.g. EUR)",
-            "row 4: currency 'EUX' is not an ISO 4217 code (three capital letters, e.g. EUR)",
+            "row 3: currency 'eur' is not an ISO 4217 currency code (e.g. EUR)",
+            "row 4: currency 'EUX' is not an ISO 4217 currency code (e.g. EUR)",
             "row 5: rate '0' must be a positive decimal number (units of the currency per 1 USD, e.g. 0.9123)",
             "row 6: rate '-120' must be a positive decimal number (units of the currency per 1 USD, e.g. 0.9123)",
             "row 7: rate '1e3' must be a positive decimal number (units of the currency per 1 USD, e.g. 0.9123)",

@@ -78,6 +78,8 @@ public sealed class ApiKeyTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
     }
 
+    private const string ExchangeRate = "day,currency,rate\n2016-06-01,CHF,0.97\n";
+
     [Fact]
     public async Task Each_role_reaches_what_it_may_and_a_403_names_the_role_needed()
     {
@@ -85,6 +87,10 @@ public sealed class ApiKeyTests(PostgresFixture postgres) : IAsyncLifetime
         using (Key(_keys.Reader))
         {
             Assert.Equal(HttpStatusCode.OK, (await _silo.Http.GetAsync(rates)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _silo.Http.GetAsync("/ports")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _silo.Http.GetAsync("/regions")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _silo.Http.GetAsync("/exchange-rates?day=2016-01-01")).StatusCode);
+            await AssertForbiddenAsync(await _silo.Http.PutAsync("/exchange-rates", TestData.Csv(ExchangeRate)), "admin", "etl-reader", "read");
             await AssertForbiddenAsync(await _silo.Http.PostAsync("/batches?id=by-reader", TestData.PricesCsv([("CNSGH", "NLRTM", "2016-01-01", 5)])), "ingest", "etl-reader", "read");
         }
 
@@ -94,6 +100,7 @@ public sealed class ApiKeyTests(PostgresFixture postgres) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, (await _silo.Http.GetAsync("/batches/by-loader")).StatusCode);
             await AssertForbiddenAsync(await _silo.Http.PutAsync("/ports", TestData.Csv(TestData.Ports)), "admin", "etl-loader", "ingest");
             await AssertForbiddenAsync(await _silo.Http.GetAsync("/metrics"), "admin", "etl-loader", "ingest");
+            await AssertForbiddenAsync(await _silo.Http.PutAsync("/exchange-rates", TestData.Csv(ExchangeRate)), "admin", "etl-loader", "ingest");
         }
 
         using (Key(_keys.Admin))
@@ -101,9 +108,11 @@ public sealed class ApiKeyTests(PostgresFixture postgres) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, (await _silo.Http.PutAsync("/ports", TestData.Csv(TestData.Ports))).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await _silo.Http.GetAsync("/metrics")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await _silo.Http.GetAsync(rates)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _silo.Http.PutAsync("/exchange-rates", TestData.Csv(ExchangeRate))).StatusCode);
         }
 
         Assert.Equal(0, await Sql.ScalarAsync<long>(_silo.ConnectionString, "select count(*) from batches where id = 'by-reader'"));
+        Assert.Equal(1, await Sql.ScalarAsync<long>(_silo.ConnectionString, "select count(*) from exchange_rates where day = '2016-06-01' and currency = 'CHF'"));
     }
 
     [Fact]
