@@ -51,6 +51,13 @@ internal sealed class PriceGrain(LaneLoader loader, LaneSnapshots snapshots, Com
                 }
             }
         }
+        catch (Npgsql.NpgsqlException e)
+        {
+            // An activation's failure reaches callers on other silos, and Npgsql's exceptions have no
+            // Orleans codec (a failover's "no suitable host" became INTERNAL at the gateway).
+            snapshots.Withdraw(Lane, published);
+            throw new ServiceUnavailableException("the database is unreachable; this lane cannot be loaded right now, retry shortly", e);
+        }
         catch
         {
             snapshots.Withdraw(Lane, published);
