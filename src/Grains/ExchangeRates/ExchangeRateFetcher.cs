@@ -130,12 +130,12 @@ internal sealed partial class ExchangeRateFetcher : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    [LoggerMessage(EventId = 2310, Level = LogLevel.Information, Message = "Fetched {Rates} exchange rates for {Day}")]
+    [LoggerMessage(EventId = 2320, Level = LogLevel.Information, Message = "Fetched {Rates} exchange rates for {Day}")]
     private static partial void LogFetched(ILogger logger, int rates, string day);
 
-    [LoggerMessage(EventId = 2312, Level = LogLevel.Warning, Message = "Fetching exchange rates for {Day} failed: {Reason}")]
+    [LoggerMessage(EventId = 2322, Level = LogLevel.Warning, Message = "Fetching exchange rates for {Day} failed: {Reason}")]
     private static partial void LogFetchFailed(ILogger logger, string day, string reason);
 
-    [LoggerMessage(EventId = 2311, Level = LogLevel.Warning, Message = "Fetching exchange rates: attempt {Attempt} after {Failure}")]
+    [LoggerMessage(EventId = 2321, Level = LogLevel.Warning, Message = "Fetching exchange rates: attempt {Attempt} after {Failure}")]
     private static partial void LogRetry(ILogger logger, int attempt, string failure);
 }
