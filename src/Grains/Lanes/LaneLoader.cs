@@ -65,9 +65,9 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
 
     private readonly Channel<LaneLoadRequest> _requests = Channel.CreateUnbounded<LaneLoadRequest>(new() { SingleReader = false });
 
-    public Task<LoadedLane> LoadAsync(int lane)
+    public Task<LaneDays> LoadAsync(int lane)
     {
-        var done = new TaskCompletionSource<LoadedLane>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<LaneDays>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_requests.Writer.TryWrite(new(lane, done, Activity.Current?.Context ?? default)))
         {
             done.SetException(new ObjectDisposedException(nameof(LaneLoader)));
@@ -125,7 +125,7 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
                     {
                         foreach (var (lane, done, _) in batch)
                         {
-                            done.TrySetResult(loaded.TryGetValue(lane, out var hit) ? hit : LoadedLane.Empty(loaded.Seq));
+                            done.TrySetResult(loaded.TryGetValue(lane, out var hit) ? hit : LaneDays.Empty(loaded.Seq));
                         }
                     }, stoppingToken);
                 }
@@ -199,7 +199,7 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
 
         public ValueTask DisposeAsync() => DisconnectAsync();
 
-        private static LoadedLane Densify(long seq, ReadOnlySpan<byte> packed)
+        private static LaneDays Densify(long seq, ReadOnlySpan<byte> packed)
         {
             int first = int.MaxValue, last = int.MinValue;
             for (var at = 0; at + PackedPriceBytes <= packed.Length; at += PackedPriceBytes)
@@ -209,16 +209,26 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
                 last = Math.Max(last, day);
             }
 
-            var sums = new long[last - first + 1];
-            var counts = new int[sums.Length];
-            for (var at = 0; at + PackedPriceBytes <= packed.Length; at += PackedPriceBytes)
+            // Summed as longs in a pooled buffer; the lane keeps them as ints when they fit.
+            var length = last - first + 1;
+            var sums = ArrayPool<long>.Shared.Rent(length);
+            try
             {
-                var day = BinaryPrimitives.ReadInt32BigEndian(packed[at..]) - first;
-                sums[day] += BinaryPrimitives.ReadInt32BigEndian(packed[(at + 4)..]);
-                counts[day]++;
-            }
+                Array.Clear(sums, 0, length);
+                var counts = new int[length];
+                for (var at = 0; at + PackedPriceBytes <= packed.Length; at += PackedPriceBytes)
+                {
+                    var day = BinaryPrimitives.ReadInt32BigEndian(packed[at..]) - first;
+                    sums[day] += BinaryPrimitives.ReadInt32BigEndian(packed[(at + 4)..]);
+                    counts[day]++;
+                }
 
-            return new LoadedLane(seq, PgEpochDayNumber + first, sums, counts);
+                return LaneDays.Of(DateOnly.FromDayNumber(PgEpochDayNumber + first), sums.AsSpan(0, length), counts, seq);
+            }
+            finally
+            {
+                ArrayPool<long>.Shared.Return(sums);
+            }
         }
 
         private async Task<(NpgsqlConnection, NpgsqlBatch)> ConnectAsync(CancellationToken cancellationToken)
@@ -253,7 +263,7 @@ internal sealed class LaneLoader(NpgsqlDataSource dataSource) : BackgroundServic
         }
     }
 
-    private sealed class LoadResult : Dictionary<int, LoadedLane>
+    private sealed class LoadResult : Dictionary<int, LaneDays>
     {
         public long Seq { get; set; }
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 
@@ -20,8 +21,6 @@ internal sealed class LanePublication
     // Readers tell the grain they use it at most this often (a one-way call Orleans counts as use),
     // well within its 15 minute idle age.
     private const long KeepAliveEveryMs = 5 * 60 * 1_000;
-
-    private static readonly LaneDays NoDays = new(default, [], [], 0);
 
     private readonly Lock _gate = new();
     private int _adopted;
@@ -70,13 +69,9 @@ internal sealed class LanePublication
     }
 
     /// <summary>A load read <paramref name="loaded"/>; publishes it with every later delta that arrived meanwhile.</summary>
-    public void EndLoad(LoadedLane loaded)
+    public void EndLoad(LaneDays loaded)
     {
-        var days = new LaneDays(
-            DateOnly.FromDayNumber(loaded.FirstDayNumber),
-            ImmutableCollectionsMarshal.AsImmutableArray(loaded.Sums),
-            ImmutableCollectionsMarshal.AsImmutableArray(loaded.Counts),
-            loaded.Seq);
+        var days = loaded;
         lock (_gate)
         {
             foreach (var delta in _sinceLoadStarted!)
@@ -138,27 +133,32 @@ internal sealed class LanePublication
         var firstDay = state.From.DayNumber;
         var first = delta.Days[0].DayNumber;
         var last = delta.Days[^1].DayNumber;
-        var newFirst = state.Sums.IsEmpty ? first : Math.Min(first, firstDay);
-        var newLast = state.Sums.IsEmpty ? last : Math.Max(last, firstDay + state.Sums.Length - 1);
-        var sums = new long[newLast - newFirst + 1];
-        var counts = new int[sums.Length];
-        if (!state.Sums.IsEmpty)
+        var newFirst = state.Length == 0 ? first : Math.Min(first, firstDay);
+        var newLast = state.Length == 0 ? last : Math.Max(last, firstDay + state.Length - 1);
+        var length = newLast - newFirst + 1;
+        var sums = ArrayPool<long>.Shared.Rent(length);
+        try
         {
-            state.Sums.CopyTo(sums, firstDay - newFirst);
-            state.Counts.CopyTo(counts, firstDay - newFirst);
-        }
+            Array.Clear(sums, 0, length);
+            var counts = new int[length];
+            if (state.Length != 0)
+            {
+                state.CopySumsTo(sums.AsSpan(firstDay - newFirst));
+                state.Counts.CopyTo(counts, firstDay - newFirst);
+            }
 
-        foreach (var day in delta.Days)
+            foreach (var day in delta.Days)
+            {
+                sums[day.DayNumber - newFirst] += day.Sum;
+                counts[day.DayNumber - newFirst] += day.Count;
+            }
+
+            return LaneDays.Of(DateOnly.FromDayNumber(newFirst), sums.AsSpan(0, length), counts, delta.CommitSeq);
+        }
+        finally
         {
-            sums[day.DayNumber - newFirst] += day.Sum;
-            counts[day.DayNumber - newFirst] += day.Count;
+            ArrayPool<long>.Shared.Return(sums);
         }
-
-        return new LaneDays(
-            DateOnly.FromDayNumber(newFirst),
-            ImmutableCollectionsMarshal.AsImmutableArray(sums),
-            ImmutableCollectionsMarshal.AsImmutableArray(counts),
-            delta.CommitSeq);
     }
 
     /// <summary>The days of [from, to] of <paramref name="state"/>; the state itself when it lies wholly inside.</summary>
@@ -166,14 +166,14 @@ internal sealed class LanePublication
     {
         var firstDay = state.From.DayNumber;
         var start = Math.Max(from.DayNumber, firstDay);
-        var end = Math.Min(to.DayNumber, firstDay + state.Sums.Length - 1);
-        if (state.Sums.IsEmpty || start > end)
+        var end = Math.Min(to.DayNumber, firstDay + state.Length - 1);
+        if (state.Length == 0 || start > end)
         {
-            return NoDays with { AppliedSeq = state.AppliedSeq };
+            return LaneDays.Empty(state.AppliedSeq);
         }
 
         var length = end - start + 1;
-        if (length == state.Sums.Length)
+        if (length == state.Length)
         {
             return state;
         }
@@ -181,7 +181,8 @@ internal sealed class LanePublication
         var offset = start - firstDay;
         return new LaneDays(
             DateOnly.FromDayNumber(start),
-            ImmutableCollectionsMarshal.AsImmutableArray(state.Sums.AsSpan().Slice(offset, length).ToArray()),
+            state.IsWide ? [] : ImmutableCollectionsMarshal.AsImmutableArray(state.Sums.AsSpan().Slice(offset, length).ToArray()),
+            state.IsWide ? ImmutableCollectionsMarshal.AsImmutableArray(state.WideSums.AsSpan().Slice(offset, length).ToArray()) : [],
             ImmutableCollectionsMarshal.AsImmutableArray(state.Counts.AsSpan().Slice(offset, length).ToArray()),
             state.AppliedSeq);
     }

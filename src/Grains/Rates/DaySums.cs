@@ -32,7 +32,7 @@ public sealed class DaySums
         ArgumentNullException.ThrowIfNull(lane);
 
         // A lane without days in the range says so with no days (and no meaningful From).
-        if (lane.Sums.IsDefaultOrEmpty)
+        if (lane.Length == 0)
         {
             return;
         }
@@ -41,13 +41,22 @@ public sealed class DaySums
         var first = From.DayNumber;
         var laneFirst = lane.From.DayNumber;
         var start = Math.Max(first, laneFirst);
-        var end = Math.Min(first + Sums.Length, laneFirst + lane.Sums.Length);
+        var end = Math.Min(first + Sums.Length, laneFirst + lane.Length);
         if (start >= end)
         {
             return;
         }
 
-        AddInto(Sums.AsSpan(start - first, end - start), lane.Sums.AsSpan(start - laneFirst, end - start));
+        var target = Sums.AsSpan(start - first, end - start);
+        if (lane.IsWide)
+        {
+            AddInto(target, lane.WideSums.AsSpan(start - laneFirst, end - start));
+        }
+        else
+        {
+            AddWidened(target, lane.Sums.AsSpan(start - laneFirst, end - start));
+        }
+
         AddInto(Counts.AsSpan(start - first, end - start), lane.Counts.AsSpan(start - laneFirst, end - start));
     }
 
@@ -136,6 +145,32 @@ public sealed class DaySums
             for (; i <= source.Length - Vector<T>.Count; i += Vector<T>.Count)
             {
                 (new Vector<T>(target[i..]) + new Vector<T>(source[i..])).CopyTo(target[i..]);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            target[i] += source[i];
+        }
+    }
+
+    /// <summary>target[i] += source[i] for int sources (a narrow lane), vectorised where the hardware allows.</summary>
+    private static void AddWidened(Span<long> target, ReadOnlySpan<int> source)
+    {
+        if (target.Length < source.Length)
+        {
+            throw new ArgumentException($"{source.Length} values do not fit in {target.Length}");
+        }
+
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var half = Vector<long>.Count;
+            for (; i <= source.Length - Vector<int>.Count; i += Vector<int>.Count)
+            {
+                Vector.Widen(new Vector<int>(source[i..]), out var low, out var high);
+                (new Vector<long>(target[i..]) + low).CopyTo(target[i..]);
+                (new Vector<long>(target[(i + half)..]) + high).CopyTo(target[(i + half)..]);
             }
         }
 

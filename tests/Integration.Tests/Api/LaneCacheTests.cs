@@ -114,6 +114,31 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
     }
 
     [Fact]
+    public async Task Lane_days_summing_past_int_answer_exactly_from_a_commit_and_from_a_load()
+    {
+        var silo = await StartSiloAsync();
+        await TestData.LoadReferenceAsync(silo.Http);
+        var active = silo.Services.GetRequiredService<LaneSnapshots>();
+        const long Price = 10_000_000; // Ingest:MaxPrice; 300 of them are 3e9, past int.MaxValue
+        static IEnumerable<(string, string, string, long)> Prices(string origin, string destination, int count) =>
+            Enumerable.Repeat((origin, destination, "2016-01-01", Price), count);
+
+        // CNSGH -> NLRTM is warm (and narrow) when the commit that widens it arrives.
+        await RatesApi.UploadAsync(silo.Http, "narrow", Prices("CNSGH", "NLRTM", 1));
+        Assert.Equal([new("2016-01-01", null, 1)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-01"));
+        var warm = Lane(silo, "CNSGH", "NLRTM");
+        Assert.True(active.TryGet(warm, out var before, out _) && !before.IsWide, "the lane was not warm and narrow before the wide commit");
+
+        // CNNBO -> DEHAM is cold: its first read loads a day beyond int.
+        var seq = await RatesApi.UploadAsync(silo.Http, "wide", [.. Prices("CNSGH", "NLRTM", 299), .. Prices("CNNBO", "DEHAM", 300)]);
+
+        Assert.Equal([new("2016-01-01", Price, 300)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-01", minCommitSeq: seq));
+        Assert.Equal([new("2016-01-01", Price, 300)], await RatesApi.GetAsync(silo.Http, "CNNBO", "DEHAM", "2016-01-01", "2016-01-01", minCommitSeq: seq));
+        Assert.Equal([new("2016-01-01", Price, 600)], await RatesApi.GetAsync(silo.Http, "asia", "north_europe", "2016-01-01", "2016-01-01", minCommitSeq: seq));
+        Assert.True(active.TryGet(warm, out var after, out _) && after.IsWide && after.SumAt(0) == 300 * Price, "the commit did not widen the warm lane");
+    }
+
+    [Fact]
     public async Task Days_a_lane_handed_out_whole_are_not_changed_by_later_commits()
     {
         var silo = await StartSiloAsync();
@@ -124,7 +149,7 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
 
         // The range covers every day the lane holds: the lane may hand out its arrays themselves.
         var held = await lane.GetDaysAsync(new(2016, 1, 1), new(2016, 1, 2), 0, CancellationToken.None);
-        Assert.Equal([10L, 20L], held.Sums.ToArray());
+        Assert.Equal([10, 20], held.Sums.ToArray());
         Assert.Equal([1, 1], held.Counts.ToArray());
 
         // Commits on days the lane already covers (the arrays need not grow), applied by the commit feed.
@@ -132,10 +157,10 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
         await RatesApi.UploadAsync(silo.Http, "third", [("CNSGH", "NLRTM", "2016-01-01", 1)]);
 
         // What a caller was given earlier (and may still be summing) is unchanged; a new read sees both commits.
-        Assert.Equal([10L, 20L], held.Sums.ToArray());
+        Assert.Equal([10, 20], held.Sums.ToArray());
         Assert.Equal([1, 1], held.Counts.ToArray());
         var now = await lane.GetDaysAsync(new(2016, 1, 1), new(2016, 1, 2), 0, CancellationToken.None);
-        Assert.Equal([16L, 27L], now.Sums.ToArray());
+        Assert.Equal([16, 27], now.Sums.ToArray());
         Assert.Equal([3, 2], now.Counts.ToArray());
     }
 
