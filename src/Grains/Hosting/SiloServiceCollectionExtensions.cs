@@ -40,6 +40,10 @@ public static class SiloServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<LaneLoader>());
         services.AddSingleton<CommitFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<CommitFeed>());
+
+        // After the feed's start, which loads the lane directory it samples.
+        services.AddSingleton<ReadPathWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReadPathWarmUp>());
         services.AddSingleton<CommitFeedMetrics>();
         services.AddHostedService<SiloInstruments>();
         services.AddOptions<DatabaseStatsOptions>().Bind(configuration.GetSection(DatabaseStatsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

@@ -94,6 +94,29 @@ public sealed class LaneDirectory(NpgsqlDataSource dataSource)
         }
     }
 
+    /// <summary>Up to <paramref name="count"/> lanes known to hold prices, lowest ids first.</summary>
+    public List<int> Sample(int count)
+    {
+        var lanes = new List<int>(count);
+        for (var origin = 0; origin < _byOrigin.Length && lanes.Count < count; origin++)
+        {
+            if (Volatile.Read(ref _byOrigin[origin]) is not { } row)
+            {
+                continue;
+            }
+
+            for (var word = 0; word < row.Length && lanes.Count < count; word++)
+            {
+                for (var bits = (ulong)Volatile.Read(ref row[word]); bits != 0 && lanes.Count < count; bits &= bits - 1)
+                {
+                    lanes.Add(LaneKey.Of(origin, (word << 6) | System.Numerics.BitOperations.TrailingZeroCount(bits)));
+                }
+            }
+        }
+
+        return lanes;
+    }
+
     /// <summary>
     /// Adds every lane that has a price in the database now. The caller reads its commit watermark
     /// before this, so the set covers at least every commit up to it (later commits only add lanes).

@@ -14,4 +14,11 @@ public sealed class RatesOptions
     /// <summary>Most lanes one query may fan out to (origin ports x destination ports). Default 250,000.</summary>
     [Range(1, 10_000_000)]
     public int MaxLanes { get; set; } = 250_000;
+
+    /// <summary>
+    /// Lanes with prices a starting silo loads (and discards) to compile its cold-read path before it
+    /// serves; 0 turns the warm-up off. Default 32.
+    /// </summary>
+    [Range(0, 1_000)]
+    public int WarmUpLanes { get; set; } = 32;
 }

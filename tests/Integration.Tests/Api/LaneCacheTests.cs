@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Runtime;
 using PriceIngest.Grains.Lanes;
+using PriceIngest.Grains.Rates;
 using PriceIngest.Grains.ReferenceData;
 using PriceIngest.Integration.Tests.Infrastructure;
 using PriceIngest.Integration.Tests.Support;
@@ -111,6 +112,27 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
         Assert.True(seen, $"after {clock.Elapsed.TotalSeconds:0.0} s the reader still answers {string.Join(", ", last)}");
         Assert.Equal(activations, active.Activations);
         Assert.Equal([new("2016-01-01", 25, 4), new("2016-01-02", null, 0)], await RatesApi.GetAsync(reader.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-02"));
+    }
+
+    [Fact]
+    public async Task Start_up_warm_up_loads_lanes_but_leaves_every_lane_cold()
+    {
+        var writer = await StartSiloAsync();
+        await TestData.LoadReferenceAsync(writer.Http);
+        await RatesApi.UploadAsync(writer.Http, "before-start", [
+            ("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30), ("CNNBO", "DEHAM", "2016-01-02", 7),
+        ]);
+
+        // A silo starting over lanes with prices warms its cold-read path on them before it serves.
+        var silo = await StartSiloAsync();
+        var snapshots = silo.Services.GetRequiredService<LaneSnapshots>();
+        Assert.True(silo.Services.GetRequiredService<ReadPathWarmUp>().LanesLoaded >= 2, "the warm-up loaded no lane");
+        Assert.Equal(0, snapshots.Count);
+        Assert.Equal(0, snapshots.Activations);
+
+        // Its first read of a lane is a cold one, and answers what the database holds.
+        Assert.Equal([new("2016-01-01", 20, 3)], await RatesApi.GetAsync(silo.Http, "CNSGH", "NLRTM", "2016-01-01", "2016-01-01"));
+        Assert.True(await RatesApi.EventuallyAsync(() => Task.FromResult(snapshots.Activations == 1), Deadline), $"{snapshots.Activations} activations after one cold read");
     }
 
     [Fact]
