@@ -82,10 +82,14 @@ public sealed class LaneSnapshots
         var preloaded = new List<(int, LanePublication)>();
         foreach (var lane in lanes)
         {
+            // Preloading is set before the lane is visible: a grain activating on another thread
+            // (a rebalancer move) that adopts it must wait for this load, not start its own.
             var publication = new LanePublication(adopted: false);
+            var loaded = new TaskCompletionSource();
+            publication.Preloading = loaded.Task;
             if (_lanes.TryAdd(lane, publication))
             {
-                publication.Preloading = LoadAsync(lane, publication, loader);
+                _ = LoadAsync(lane, publication, loader, loaded);
                 preloaded.Add((lane, publication));
             }
         }
@@ -94,7 +98,7 @@ public sealed class LaneSnapshots
 
         return preloaded;
 
-        static async Task LoadAsync(int lane, LanePublication publication, LaneLoader loader)
+        static async Task LoadAsync(int lane, LanePublication publication, LaneLoader loader, TaskCompletionSource loaded)
         {
             try
             {
@@ -104,6 +108,10 @@ public sealed class LaneSnapshots
             {
                 publication.LoadFailure = e;
                 publication.AbandonLoad();
+            }
+            finally
+            {
+                loaded.SetResult();
             }
         }
     }

@@ -115,6 +115,41 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
     }
 
     [Fact]
+    public async Task Grain_activating_while_a_cold_read_preloads_its_lane_adopts_that_load()
+    {
+        // A rebalancer move activates a lane on a silo at any moment, also while a cold read there
+        // has just registered the lane's preload (CI once answered 500 from the two loads ending).
+        var silo = await StartSiloAsync();
+        var snapshots = silo.Services.GetRequiredService<LaneSnapshots>();
+        var loader = silo.Services.GetRequiredService<LaneLoader>();
+        for (var i = 0; i < 200; i++)
+        {
+            var lane = LaneKey.Of(1_000 + i, 2_000);
+            using var go = new ManualResetEventSlim();
+            var activation = Task.Run(() =>
+            {
+                go.Set();
+                while (!snapshots.IsActive(lane))
+                {
+                }
+
+                return snapshots.Activate(lane);
+            });
+            go.Wait();
+            var preloaded = snapshots.Preload([lane], loader);
+            var (publication, preloading) = await activation;
+
+            Assert.Same(preloaded.Single().Publication, publication);
+            Assert.NotNull(preloading);
+            await preloading;
+            Assert.Null(publication.LoadFailure);
+            Assert.NotNull(publication.Days);
+            snapshots.Release(preloaded);
+            snapshots.Withdraw(lane, publication);
+        }
+    }
+
+    [Fact]
     public async Task Start_up_warm_up_loads_lanes_but_leaves_every_lane_cold()
     {
         var writer = await StartSiloAsync();
