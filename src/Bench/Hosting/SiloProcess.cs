@@ -220,8 +220,10 @@ public sealed class SiloProcess : IAsyncDisposable
 
             try
             {
+                // Healthy, not Degraded: a silo is Degraded while it warms up its cold-read path,
+                // which would otherwise run beside the first measured lookups.
                 using var response = await http.GetAsync(new Uri("health/ready", UriKind.Relative), cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (response.StatusCode == HttpStatusCode.OK && await response.Content.ReadAsStringAsync(cancellationToken) == "Healthy")
                 {
                     return;
                 }

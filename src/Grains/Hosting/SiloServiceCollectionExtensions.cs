@@ -44,6 +44,7 @@ public static class SiloServiceCollectionExtensions
         // After the feed's start, which loads the lane directory it samples.
         services.AddSingleton<ReadPathWarmUp>();
         services.AddHostedService(sp => sp.GetRequiredService<ReadPathWarmUp>());
+        services.AddHealthChecks().AddCheck<WarmUpHealthCheck>("warm-up", tags: ["ready"]);
         services.AddSingleton<CommitFeedMetrics>();
         services.AddHostedService<SiloInstruments>();
         services.AddOptions<DatabaseStatsOptions>().Bind(configuration.GetSection(DatabaseStatsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

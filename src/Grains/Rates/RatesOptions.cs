@@ -16,8 +16,8 @@ public sealed class RatesOptions
     public int MaxLanes { get; set; } = 250_000;
 
     /// <summary>
-    /// Lanes with prices a starting silo loads (and discards) to compile its cold-read path before it
-    /// serves; 0 turns the warm-up off. Default 32.
+    /// Lanes with prices a starting silo loads (and discards) to compile its cold-read path, beside
+    /// the rest of its start; 0 turns the warm-up off. Default 32.
     /// </summary>
     [Range(0, 1_000)]
     public int WarmUpLanes { get; set; } = 32;

@@ -3,15 +3,15 @@ using System.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using PriceIngest.Grains.Lanes;
 
 namespace PriceIngest.Grains.Rates;
 
 /// <summary>
-/// Runs the cold-read path (lane loads, decoding, day sums) on a few real lanes before the silo
-/// serves, until the runtime has compiled it fully; the loads are discarded, so no lane is cached
-/// or activated by it.
+/// Runs the cold-read path (lane loads, decoding, day sums) on a few real lanes as the silo starts,
+/// until the runtime has compiled it fully; the loads are discarded, so no lane is cached or
+/// activated by it. It runs beside the rest of the start instead of delaying it; readiness reports
+/// Degraded until it ends (<see cref="WarmUpHealthCheck"/>).
 /// </summary>
 /// <remarks>
 /// A fresh process runs new code at tier 0 and promotes a method only after 30 calls that come
@@ -23,7 +23,7 @@ internal sealed partial class ReadPathWarmUp(
     LaneDirectory directory,
     LaneLoader loader,
     IOptions<RatesOptions> options,
-    ILogger<ReadPathWarmUp> logger) : IHostedService
+    ILogger<ReadPathWarmUp> logger) : BackgroundService
 {
     // Enough calls per phase for the per-query code to pass tiering's 30-call threshold.
     private const int RoundsPerPhase = 32;
@@ -43,8 +43,10 @@ internal sealed partial class ReadPathWarmUp(
     /// <summary>Lane loads the warm-up made (and discarded).</summary>
     public long LanesLoaded => Interlocked.Read(ref _lanesLoaded);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the host's start: the first await of a BackgroundService is where the start goes on.
+        await Task.Yield();
         var lanes = directory.Sample(options.Value.WarmUpLanes);
         if (lanes.Count == 0)
         {
@@ -56,7 +58,7 @@ internal sealed partial class ReadPathWarmUp(
         var (compiled, phases) = (compiledBefore, 0);
         try
         {
-            while (phases < MaxPhases && Stopwatch.GetElapsedTime(started) < Budget)
+            while (phases < MaxPhases && !stoppingToken.IsCancellationRequested && Stopwatch.GetElapsedTime(started) < Budget)
             {
                 phases++;
                 for (var round = 0; round < RoundsPerPhase; round++)
@@ -65,7 +67,7 @@ internal sealed partial class ReadPathWarmUp(
                     await SumAsync(round % 4 == 0 ? lanes : [lanes[round % lanes.Count]]);
                 }
 
-                await Task.Delay(Pause, cancellationToken);
+                await Task.Delay(Pause, stoppingToken);
 
                 // Settled early once a whole phase compiled nothing new.
                 var now = JitInfo.GetCompiledMethodCount();
@@ -77,9 +79,13 @@ internal sealed partial class ReadPathWarmUp(
                 compiled = now;
             }
         }
-        catch (NpgsqlException e)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
-            // Not worth failing the start for: the first cold reads then run on code still tiering.
+            return;
+        }
+        catch (Exception e)
+        {
+            // Not worth failing the silo for: the first cold reads then run on code still tiering.
             LogWarmUpFailed(logger, e);
             return;
         }
@@ -88,8 +94,6 @@ internal sealed partial class ReadPathWarmUp(
         var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LogWarmedUp(logger, lanes.Count, phases, methods, ms);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task SumAsync(List<int> lanes)
     {

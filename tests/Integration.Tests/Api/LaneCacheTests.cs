@@ -158,10 +158,14 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
             ("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30), ("CNNBO", "DEHAM", "2016-01-02", 7),
         ]);
 
-        // A silo starting over lanes with prices warms its cold-read path on them before it serves.
+        // A silo starting over lanes with prices warms its cold-read path on them as it starts;
+        // readiness is Degraded until that ends.
         var silo = await StartSiloAsync();
         var snapshots = silo.Services.GetRequiredService<LaneSnapshots>();
-        Assert.True(silo.Services.GetRequiredService<ReadPathWarmUp>().LanesLoaded >= 2, "the warm-up loaded no lane");
+        var warmUp = silo.Services.GetRequiredService<ReadPathWarmUp>();
+        Assert.True(await RatesApi.EventuallyAsync(async () => await ReadinessAsync(silo) == "Healthy", TimeSpan.FromSeconds(30)), "the warm-up never ended");
+        Assert.True(warmUp.ExecuteTask is { IsCompleted: true }, "ready while the warm-up still runs");
+        Assert.True(warmUp.LanesLoaded >= 2, "the warm-up loaded no lane");
         Assert.Equal(0, snapshots.Count);
         Assert.Equal(0, snapshots.Activations);
 
@@ -226,6 +230,12 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
     /// reads activate only lanes with prices, and the tests need CNNBO -> DEHAM warm before the other
     /// silo's commit gives it prices in the range.
     /// </summary>
+    private static async Task<string> ReadinessAsync(SiloInstance silo)
+    {
+        using var response = await silo.Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        return await response.Content.ReadAsStringAsync();
+    }
+
     private static Task<long> UploadLocalAsync(SiloInstance silo) =>
         RatesApi.UploadAsync(silo.Http, "local", [
             ("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30), ("CNNBO", "DEHAM", "2016-01-05", 99),
