@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 using PriceIngest.Formats;
 using PriceIngest.Grains.Services;
 
@@ -18,8 +19,13 @@ internal static class ReferenceListingEndpoints
         var ports = listing.Ports.AsEnumerable();
         if (context.Request.Query.TryGetValue("region", out var given))
         {
+            if (given.Count != 1)
+            {
+                return Problems.BadParameter("region", $"region is given {given.Count} times; give one region slug, once");
+            }
+
             var region = given.ToString();
-            if (given.Count != 1 || !listing.Regions.Any(r => r.Slug == region))
+            if (!listing.Regions.Any(r => r.Slug == region))
             {
                 var suggestions = PlaceSuggestions.Closest(region, listing.Regions.Select(r => r.Slug));
                 return Problems.NotFound("Unknown region", $"region '{region}' is not a known region slug{PlaceSuggestions.Sentence(suggestions)}", "region", region);
@@ -56,8 +62,40 @@ internal static class ReferenceListingEndpoints
         }));
     }
 
-    private static bool WantsCsv(HttpContext context) =>
-        context.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
+    /// <summary>
+    /// CSV when the Accept header rates text/csv above zero and above JSON, or equal to JSON by a
+    /// more specific range (<c>text/csv, */*</c>); JSON otherwise, also for <c>*/*</c> or no header.
+    /// </summary>
+    private static bool WantsCsv(HttpContext context)
+    {
+        var accept = context.Request.GetTypedHeaders().Accept;
+        var csv = Quality(accept, "text", "csv");
+        var json = Quality(accept, "application", "json");
+        return csv.Value > 0 && (csv.Value > json.Value || (csv.Value == json.Value && csv.Specificity > json.Specificity));
+    }
+
+    /// <summary>
+    /// The quality of the most specific range that covers type/subtype (RFC 9110 12.5.1) and how
+    /// specific it is (2 exact, 1 type/*, 0 */*); quality 0 when none does.
+    /// </summary>
+    private static (double Value, int Specificity) Quality(IList<MediaTypeHeaderValue> accept, string type, string subtype)
+    {
+        var best = (Value: 0.0, Specificity: -1);
+        foreach (var range in accept)
+        {
+            var anyType = range.Type.Value == "*";
+            var anySubtype = range.SubType.Value == "*";
+            var covers = (anyType || string.Equals(range.Type.Value, type, StringComparison.OrdinalIgnoreCase))
+                && (anySubtype || string.Equals(range.SubType.Value, subtype, StringComparison.OrdinalIgnoreCase));
+            var specificity = (anyType ? 0 : 1) + (anySubtype ? 0 : 1);
+            if (covers && specificity > best.Specificity)
+            {
+                best = (range.Quality ?? 1.0, specificity);
+            }
+        }
+
+        return best;
+    }
 
     private static IResult Csv(StringBuilder text) => Results.Text(text.ToString(), "text/csv; charset=utf-8", Encoding.UTF8);
 

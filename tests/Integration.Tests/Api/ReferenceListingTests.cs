@@ -84,6 +84,37 @@ public sealed class ReferenceListingTests(PostgresFixture postgres) : IAsyncLife
         Assert.Equal(detail, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("text/csv", "text/csv")]
+    [InlineData("application/json;q=0.5, text/csv", "text/csv")]
+    [InlineData("text/*", "text/csv")]
+    [InlineData("text/csv, */*", "text/csv")]
+    [InlineData("text/csv;q=0", "application/json")]
+    [InlineData("text/csv;q=0.4, application/json", "application/json")]
+    [InlineData("text/*;q=0.9, text/csv;q=0", "application/json")]
+    [InlineData("*/*", "application/json")]
+    [InlineData("application/json", "application/json")]
+    public async Task A_listing_is_csv_only_when_the_client_prefers_csv(string accept, string expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/regions");
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await _silo.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_region_filter_given_twice_is_400_naming_the_parameter()
+    {
+        using var response = await _silo.Http.GetAsync("/ports?region=europe&region=asia");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("region", problem.GetProperty("parameter").GetString());
+        Assert.Equal("region is given 2 times; give one region slug, once", problem.GetProperty("detail").GetString());
+    }
+
     private async Task<string> CsvAsync(string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
