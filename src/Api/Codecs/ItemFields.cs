@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using PriceIngest.Formats;
 using PriceIngest.Grains.Batches;
 
 namespace PriceIngest.Api.Codecs;
@@ -67,7 +68,7 @@ internal static class ItemFields
             return price;
         }
 
-        if (Utf8Parser.TryParse(trimmed, out decimal amount, out used) && used == trimmed.Length && PriceItem.TrySplit(amount, out price, out nanos))
+        if (Utf8Parser.TryParse(trimmed, out decimal amount, out used) && used == trimmed.Length && PriceAmount.TrySplit(amount, out price, out nanos))
         {
             return price;
         }

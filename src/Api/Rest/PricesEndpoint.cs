@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using PriceIngest.Formats;
 using PriceIngest.Grains.Batches;
 using PriceIngest.Grains.Services;
 
@@ -70,7 +71,7 @@ internal static class PricesEndpoint
             return Problems.BadParameter("date_to", $"the range has more than {options.Value.MaxPriceRangeDays} days (Rest:MaxPriceRangeDays)");
         }
 
-        if (body.Price is not { } amount || !PriceItem.TrySplit(amount, out var price, out var nanos))
+        if (body.Price is not { } amount || !PriceAmount.TrySplit(amount, out var price, out var nanos))
         {
             return Problems.BadParameter("price", "price is required and must be a number with at most 9 decimal places");
         }

@@ -124,15 +124,13 @@ public static class PriceFileReader
             throw new PriceFileException(lineNumber, $"price '{text}' is not a number");
         }
 
-        var units = decimal.Truncate(amount);
-        var nanos = (amount - units) * 1_000_000_000m;
-        if (nanos != decimal.Truncate(nanos) || units < long.MinValue || units > long.MaxValue)
+        if (!PriceAmount.TrySplit(amount, out var units, out var nanos))
         {
             throw new PriceFileException(lineNumber, $"price '{text}' has more than 9 decimal places or is too large");
         }
 
-        item.Price = (long)units;
-        item.PriceNanos = (int)nanos;
+        item.Price = units;
+        item.PriceNanos = nanos;
     }
 
     private static async IAsyncEnumerable<PriceItem> ReadNdjsonAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)

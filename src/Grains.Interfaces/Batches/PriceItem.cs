@@ -14,7 +14,7 @@ namespace PriceIngest.Grains.Batches;
 [Alias("priceingest.PriceItem")]
 public readonly record struct PriceItem(string? Origin, string? Destination, DateOnly? Day, long? Price, string? Currency = null, int PriceNanos = 0)
 {
-    /// <summary>Billionths per unit: a price has at most 9 decimal places.</summary>
+    /// <summary>Billionths per unit: a price has at most 9 decimal places (the API splits quoted prices with Formats' PriceAmount).</summary>
     public const int NanosPerUnit = 1_000_000_000;
 
     public bool IsComplete => Origin is not null && Destination is not null && Day.HasValue && Price.HasValue;
@@ -23,23 +23,6 @@ public readonly record struct PriceItem(string? Origin, string? Destination, Dat
     public decimal? Amount => Price is not { } units ? null
         : PriceNanos == 0 ? units // most prices are whole: no decimal division per item
         : units + ((decimal)PriceNanos / NanosPerUnit);
-
-    /// <summary>Splits a quoted price into units and nanos; false when it has more than 9 decimal places or does not fit.</summary>
-    public static bool TrySplit(decimal amount, out long units, out int nanos)
-    {
-        units = 0;
-        nanos = 0;
-        var whole = decimal.Truncate(amount);
-        var fraction = (amount - whole) * NanosPerUnit;
-        if (fraction != decimal.Truncate(fraction) || whole < long.MinValue || whole > long.MaxValue)
-        {
-            return false;
-        }
-
-        units = (long)whole;
-        nanos = (int)fraction;
-        return true;
-    }
 
     /// <summary>Whether units and nanos make one price: |nanos| below a unit, with the sign of the units.</summary>
     public static bool IsValid(long units, int nanos) =>
