@@ -163,7 +163,7 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
         var silo = await StartSiloAsync();
         var snapshots = silo.Services.GetRequiredService<LaneSnapshots>();
         var warmUp = silo.Services.GetRequiredService<ReadPathWarmUp>();
-        Assert.True(await RatesApi.EventuallyAsync(async () => await ReadinessAsync(silo) == "Healthy", TimeSpan.FromSeconds(30)), "the warm-up never ended");
+        Assert.True(await RatesApi.EventuallyAsync(async () => await Readiness.StatusAsync(silo.Http) == "Healthy", TimeSpan.FromSeconds(30)), "the warm-up never ended");
         Assert.True(warmUp.ExecuteTask is { IsCompleted: true }, "ready while the warm-up still runs");
         Assert.True(warmUp.LanesLoaded >= 2, "the warm-up loaded no lane");
         Assert.Equal(0, snapshots.Count);
@@ -230,12 +230,6 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
     /// reads activate only lanes with prices, and the tests need CNNBO -> DEHAM warm before the other
     /// silo's commit gives it prices in the range.
     /// </summary>
-    private static async Task<string> ReadinessAsync(SiloInstance silo)
-    {
-        using var response = await silo.Http.GetAsync(new Uri("/health/ready", UriKind.Relative));
-        return await response.Content.ReadAsStringAsync();
-    }
-
     private static Task<long> UploadLocalAsync(SiloInstance silo) =>
         RatesApi.UploadAsync(silo.Http, "local", [
             ("CNSGH", "NLRTM", "2016-01-01", 10), ("CNSGH", "NLRTM", "2016-01-01", 20), ("CNSGH", "NLRTM", "2016-01-01", 30), ("CNNBO", "DEHAM", "2016-01-05", 99),

@@ -143,7 +143,7 @@ public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITes
 
         // Until it is back (bounded): the warm lookup keeps its answer; readiness (Degraded meanwhile)
         // turns Healthy by itself.
-        while (await (await silo.Http.GetAsync(new Uri("/health/ready", UriKind.Relative))).Content.ReadAsStringAsync() != "Healthy" || clock.Elapsed < TimeSpan.FromSeconds(2))
+        while (await Readiness.StatusAsync(silo.Http) != "Healthy" || clock.Elapsed < TimeSpan.FromSeconds(2))
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"not ready 60 s after the kill\n{silo.OutputTail()}");
             using var lookup = await silo.Http.GetAsync(lane);

@@ -77,7 +77,7 @@ public sealed class DatabaseDownTests(Xunit.Abstractions.ITestOutputHelper outpu
 
         // The database back: readiness and writes recover without a restart of the silo.
         _postgres = await PostgresServer.StartAsync(_options);
-        Assert.True(await RatesApi.EventuallyAsync(async () => await (await _silo.Http.GetAsync(new Uri("/health/ready", UriKind.Relative))).Content.ReadAsStringAsync() == "Healthy", TimeSpan.FromSeconds(30)),
+        Assert.True(await RatesApi.EventuallyAsync(async () => await Readiness.StatusAsync(_silo.Http) == "Healthy", TimeSpan.FromSeconds(30)),
             "the silo did not become ready again within 30 s of the database's return");
         await RatesApi.UploadAsync(_silo.Http, "after", [("CNSGH", "NLRTM", "2016-01-01", 20)]);
         Assert.Equal(HttpStatusCode.OK, (await _silo.Http.GetAsync(new Uri("/batches/before", UriKind.Relative))).StatusCode);

@@ -32,7 +32,7 @@ public sealed class GatewayInstance : IAsyncDisposable
         await app.StartAsync();
         var gateway = new GatewayInstance(app);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!(await gateway.Http.GetAsync("/health/ready", timeout.Token)).IsSuccessStatusCode)
+        while (!await Readiness.IsReadyAsync(gateway.Http, timeout.Token))
         {
             await Task.Delay(100, timeout.Token);
         }
