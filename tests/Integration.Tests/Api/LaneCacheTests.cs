@@ -160,7 +160,7 @@ public sealed class LaneCacheTests(PostgresFixture postgres) : SilosOverOneDatab
 
         // A silo starting over lanes with prices warms its cold-read path on them as it starts;
         // readiness is Degraded until that ends.
-        var silo = await StartSiloAsync();
+        var silo = await StartSiloAsync("--Rates:WarmUpLanes=32");
         var snapshots = silo.Services.GetRequiredService<LaneSnapshots>();
         var warmUp = silo.Services.GetRequiredService<ReadPathWarmUp>();
         Assert.True(await RatesApi.EventuallyAsync(async () => await Readiness.StatusAsync(silo.Http) == "Healthy", TimeSpan.FromSeconds(30)), "the warm-up never ended");

@@ -38,8 +38,10 @@ public sealed class SiloInstance : IAsyncDisposable
     /// <summary>A silo with services of the test's own added last (an exporter, say).</summary>
     public static async Task<SiloInstance> StartAsync(string connectionString, Action<IServiceCollection>? configureServices, params string[] settings)
     {
+        // No cold-read warm-up (it compiles code beside the test for up to 3 s of a 2-core machine)
+        // unless a test's settings turn it on: its own test does, and silo processes run it as shipped.
         var app = SiloApp.Build(
-            ["--http-port", "0", "--grpc-port", "0", "--Silo:Seed=false", "--Logging:LogLevel:Default=Warning", .. settings],
+            ["--http-port", "0", "--grpc-port", "0", "--Silo:Seed=false", "--Logging:LogLevel:Default=Warning", "--Rates:WarmUpLanes=0", .. settings],
             connectionString, localMode: false, configureServices: configureServices);
         await app.StartAsync();
         return new SiloInstance(app, connectionString);
