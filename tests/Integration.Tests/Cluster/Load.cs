@@ -22,24 +22,18 @@ internal sealed class Load(PriceIngestClient client, IReadOnlyList<string> ports
 
     public int Lookups;
 
-    /// <summary>
-    /// Starts the workers. Each waits <paramref name="pause"/> after each call: on a 2-core machine
-    /// workers without a pause take every core, and the processes under test (and the tests
-    /// running beside them) start several times slower, while a paused worker still has a call in
-    /// flight most of the time.
-    /// </summary>
-    public void Start(int uploaders, int readers, int itemsPerBatch, TimeSpan pause)
+    public void Start(int uploaders, int readers, int itemsPerBatch)
     {
         for (var u = 0; u < uploaders; u++)
         {
             var worker = u;
-            _workers.Add(Task.Run(() => UploadLoopAsync(worker, itemsPerBatch, pause)));
+            _workers.Add(Task.Run(() => UploadLoopAsync(worker, itemsPerBatch)));
         }
 
         for (var r = 0; r < readers; r++)
         {
             var worker = r;
-            _workers.Add(Task.Run(() => ReadLoopAsync(worker, pause)));
+            _workers.Add(Task.Run(() => ReadLoopAsync(worker)));
         }
     }
 
@@ -80,7 +74,7 @@ internal sealed class Load(PriceIngestClient client, IReadOnlyList<string> ports
         return items;
     }
 
-    private async Task UploadLoopAsync(int worker, int itemsPerBatch, TimeSpan pause)
+    private async Task UploadLoopAsync(int worker, int itemsPerBatch)
     {
         for (var n = 0; !_stop.IsCancellationRequested; n++)
         {
@@ -101,12 +95,10 @@ internal sealed class Load(PriceIngestClient client, IReadOnlyList<string> ports
             {
                 Failures.Enqueue($"{id}: {e.GetType().Name}: {e.Message}");
             }
-
-            await PauseAsync(pause);
         }
     }
 
-    private async Task ReadLoopAsync(int worker, TimeSpan pause)
+    private async Task ReadLoopAsync(int worker)
     {
         for (var n = 0; !_stop.IsCancellationRequested; n++)
         {
@@ -125,20 +117,6 @@ internal sealed class Load(PriceIngestClient client, IReadOnlyList<string> ports
             {
                 Failures.Enqueue($"rates {origin}->{destination}: {e.GetType().Name}: {e.Message}");
             }
-
-            await PauseAsync(pause);
-        }
-    }
-
-    private async Task PauseAsync(TimeSpan pause)
-    {
-        try
-        {
-            await Task.Delay(pause, _stop.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped: the loop ends at its next check.
         }
     }
 }
