@@ -14,4 +14,11 @@ public sealed class CommitFeedOptions
     /// <summary>Longest a read with a min commit sequence waits for this silo to apply it. Default 5 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Longest a reference upload waits for the other active silos to load it before answering
+    /// (one that takes longer loads it on its next poll). Default 5 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ReferenceWait { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using PriceIngest.Grains.Hosting;
 using PriceIngest.Grains.ReferenceData;
 using PriceIngest.Grains.Services;
 
@@ -54,7 +55,7 @@ internal sealed partial class ClusterRates(
         metrics.Lanes("cache", plan.Lanes.Length - (remaining?.Count ?? 0));
         try
         {
-            if (remaining is not null && OtherSilos() is { Count: > 0 } others)
+            if (remaining is not null && OtherActiveSilos.Of(membership, self) is { Count: > 0 } others)
             {
                 var before = remaining.Count;
                 remaining = await AddFromOtherSilosAsync(others, remaining, query, sums, cancellationToken);
@@ -73,20 +74,6 @@ internal sealed partial class ClusterRates(
         }
 
         return sums.ToRates(query.MinCount);
-    }
-
-    private List<SiloAddress> OtherSilos()
-    {
-        var others = new List<SiloAddress>();
-        foreach (var (address, member) in membership.CurrentSnapshot.Members)
-        {
-            if (member.Status == SiloStatus.Active && !address.Equals(self.SiloAddress))
-            {
-                others.Add(address);
-            }
-        }
-
-        return others;
     }
 
     /// <summary>Adds what the other silos hold; returns the lanes none of them summed.</summary>

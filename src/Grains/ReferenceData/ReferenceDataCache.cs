@@ -5,7 +5,8 @@ namespace PriceIngest.Grains.ReferenceData;
 /// <summary>
 /// The silo's copy of ports and regions; batches validate against it instead of per-row foreign
 /// keys. Every reference upload bumps <c>reference_version</c> (and NOTIFYs); each silo reloads
-/// when it sees a newer version, right after its own uploads and on the commit feed's poll.
+/// when it sees a newer version: right after its own uploads, when the silo that made one asks
+/// (<see cref="ReferenceBroadcast"/>), and on the commit feed's NOTIFY and poll.
 /// </summary>
 public sealed class ReferenceDataCache(NpgsqlDataSource dataSource) : IDisposable
 {
@@ -27,6 +28,10 @@ public sealed class ReferenceDataCache(NpgsqlDataSource dataSource) : IDisposabl
             await ReloadAsync(cancellationToken);
         }
     }
+
+    /// <summary>Reloads unless this silo already has <paramref name="version"/> or a newer one.</summary>
+    public Task ReloadIfOlderAsync(long version, CancellationToken cancellationToken) =>
+        Interlocked.Read(ref _version) >= version ? Task.CompletedTask : ReloadAsync(cancellationToken);
 
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {

@@ -7,14 +7,15 @@ namespace PriceIngest.Grains.ReferenceData;
 
 /// <summary>
 /// Applies reference uploads atomically: validate against the current rows inside the writing
-/// transaction (tables locked against concurrent uploads), write, commit, then reload the cache.
+/// transaction (tables locked against concurrent uploads), write, commit, then reload the cache, here and (before answering) on every other active silo.
 /// </summary>
 /// <remarks>
 /// A lane id is made of port ids, and prices are never deleted, so a port id must never pass to
 /// another code: a removed port moves to <c>retired_ports</c> with its id, new ids are drawn above
 /// every id ever given, and an upload of a retired code brings the port back with its id.
 /// </remarks>
-internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, ReferenceDataCache cache, LaneDirectory lanes) : IReferenceDataService
+internal sealed class ReferenceDataService(
+    NpgsqlDataSource dataSource, ReferenceDataCache cache, ReferenceBroadcast broadcast, LaneDirectory lanes) : IReferenceDataService
 {
     public Task<ReferenceUpload> PutRegionsAsync(IReadOnlyList<RegionRow> regions, bool replace, CancellationToken cancellationToken) =>
         UnavailableIfDatabaseIsAsync(() => WriteRegionsAsync(regions, replace, cancellationToken));
@@ -218,9 +219,10 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
     private async Task<ReferenceUpload> FinishAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, int rows, List<string> removed, CancellationToken cancellationToken)
     {
-        await BumpVersionAsync(connection, transaction, cancellationToken);
+        var version = await BumpVersionAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await cache.ReloadAsync(cancellationToken);
+        await broadcast.PublishAsync(version, cancellationToken);
         removed.Sort(StringComparer.Ordinal);
         return new ReferenceUpload(rows, [.. removed]);
     }
@@ -234,11 +236,11 @@ internal sealed class ReferenceDataService(NpgsqlDataSource dataSource, Referenc
         }
     }
 
-    private static async Task BumpVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<long> BumpVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "update reference_version set version = version + 1 returning pg_notify('reference_changed', version::text)", connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            "update reference_version set version = version + 1 returning version, pg_notify('reference_changed', version::text)", connection, transaction);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
