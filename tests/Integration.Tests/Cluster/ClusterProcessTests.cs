@@ -38,7 +38,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         Load? load = null;
         using var client = Cluster.Client(gateways, notice => load!.OnRetry(notice));
         using var running = load = new Load(client, ports, queries);
-        load.Start(uploaders: 3, readers: 2, itemsPerBatch: 1_000);
+        load.Start(uploaders: 3, readers: 2, itemsPerBatch: 1_000, pause: TimeSpan.FromMilliseconds(100));
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         var drains = new List<string>();
@@ -154,7 +154,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         Load? load = null;
         using var client = Cluster.Client([gateway], notice => load!.OnRetry(notice));
         using var running = load = new Load(client, ports, queries);
-        load.Start(uploaders: 1, readers: 3, itemsPerBatch: 2_000);
+        load.Start(uploaders: 1, readers: 3, itemsPerBatch: 2_000, pause: TimeSpan.FromMilliseconds(50));
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         var fourth = await cluster.StartSiloAsync();
@@ -259,7 +259,7 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
         Load? load = null;
         using var client = Cluster.Client([gateway], notice => load!.OnRetry(notice));
         using var running = load = new Load(client, ports, queries);
-        load.Start(uploaders: 0, readers: 3, itemsPerBatch: 0);
+        load.Start(uploaders: 0, readers: 3, itemsPerBatch: 0, pause: TimeSpan.FromMilliseconds(20));
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         var victim = silos[1];

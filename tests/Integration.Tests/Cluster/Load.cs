@@ -22,18 +22,24 @@ internal sealed class Load(PriceIngestClient client, IReadOnlyList<string> ports
 
     public int Lookups;
 
-    public void Start(int uploaders, int readers, int itemsPerBatch)
+    /// <summary>
+    /// Starts the workers. Each waits <paramref name="pause"/> after each call: on a 2-core machine
+    /// workers without a pause take every core, and the processes under test (and the tests
+    /// running beside them) start several times slower, while a paused worker still has a call in
+    /// flight most of the time.
+    /// </summary>
+    public void Start(int uploaders, int readers, int itemsPerBatch, TimeSpan pause)
     {
         for (var u = 0; u < uploaders; u++)
         {
             var worker = u;
-            _workers.Add(Task.Run(() => UploadLoopAsync(worker, itemsPerBatch)));
+            _workers.Add(Task.Run(() => UploadLoopAsync(worker, itemsPerBatch, pause)));
         }
 
         for (var r = 0; r < readers; r++)
         {
             var worker = r;
-            _workers.Add(Task.Run(() => ReadLoopAsync(worker)));
+            _workers.Add(Task.Run(() => ReadLoopAsync(worker, pause)));
         }
     }
 
@@ -74,7 +80,7 @@ internal sealed class Load(PriceIngestClient client, IReadOnlyList<string> ports
         return items;
     }
 
-    private async Task UploadLoopAsync(int worker, int itemsPerBatch)
+    private async Task UploadLoopAsync(int worker, int itemsPerBatch, TimeSpan pause)
     {
         for (var n = 0; !_stop.IsCancellationRequested; n++)
         {
@@ -95,10 +101,12 @@ internal sealed class Load(PriceIngestClient client, IReadOnlyList<string> ports
             {
                 Failures.Enqueue($"{id}: {e.GetType().Name}: {e.Message}");
             }
+
+            await PauseAsync(pause);
         }
     }
 
-    private async Task ReadLoopAsync(int worker)
+    private async Task ReadLoopAsync(int worker, TimeSpan pause)
     {
         for (var n = 0; !_stop.IsCancellationRequested; n++)
         {
@@ -117,6 +125,20 @@ internal sealed class Load(PriceIngestClient client, IReadOnlyList<string> ports
             {
                 Failures.Enqueue($"rates {origin}->{destination}: {e.GetType().Name}: {e.Message}");
             }
+
+            await PauseAsync(pause);
+        }
+    }
+
+    private async Task PauseAsync(TimeSpan pause)
+    {
+        try
+        {
+            await Task.Delay(pause, _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped: the loop ends at its next check.
         }
     }
 }

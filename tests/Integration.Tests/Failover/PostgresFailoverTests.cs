@@ -43,7 +43,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         Load? load = null;
         using var client = new PriceIngestClient([new Uri(gateway.GrpcAddress)], FailoverPolicy(notice => load!.OnRetry(notice)));
         using var running = load = new Load(client, ports, queries);
-        load.Start(uploaders: 2, readers: 2, itemsPerBatch: 2_000);
+        load.Start(uploaders: 2, readers: 2, itemsPerBatch: 2_000, pause: TimeSpan.Zero);
 
         // Warm every queried lane first: from here on, lookups must never need the database.
         await Task.Delay(TimeSpan.FromSeconds(4));
