@@ -3,10 +3,12 @@ using System.Diagnostics.CodeAnalysis;
 namespace PriceIngest.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// The multi-process cluster tests, with a PostgreSQL cluster of their own. They spend most of their
-/// minutes waiting on drains, failure detection and rebalancing, so xunit runs this collection beside
-/// <see cref="PostgresCollection"/> instead of after it: 15.3 instead of 18.9 minutes for the suite here.
-/// Their budgets follow the documented retry policy, not the machine's speed, so a busier machine
+/// The tests that run only real processes (the cluster, local mode, Prometheus scraping a silo and
+/// a gateway), with a PostgreSQL cluster of their own. They spend most of their minutes waiting on
+/// drains, failure detection, rebalancing and start-ups, so xunit runs this collection beside
+/// <see cref="PostgresCollection"/> instead of after it. Tests that start silos in this process must
+/// stay in the other one: meter and activity listeners see every silo of the process. The cluster
+/// tests' budgets follow the documented retry policy, not the machine's speed, so a busier machine
 /// must not make them fail.
 /// </summary>
 [CollectionDefinition(Name)]

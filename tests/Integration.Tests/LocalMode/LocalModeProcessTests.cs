@@ -17,7 +17,7 @@ namespace PriceIngest.Integration.Tests.LocalMode;
 /// In the "postgres" collection for the shared cluster of the connection-string case, and so that
 /// these heavy processes never run alongside the other database tests.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(ClusterPostgresCollection.Name)]
 public sealed partial class LocalModeProcessTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private const string RatesQuery = "/rates?date_from=2016-01-01&date_to=2016-01-10&origin=CNSGH&destination=north_europe_main";

@@ -6,7 +6,7 @@ using PriceIngest.Integration.Tests.Support;
 namespace PriceIngest.Integration.Tests.Telemetry;
 
 /// <summary>A real Prometheus, with the shipped configuration and alerts, scraping a silo and a gateway process.</summary>
-[Collection("postgres")]
+[Collection(ClusterPostgresCollection.Name)]
 public sealed class PrometheusServerTests(PostgresFixture postgres)
 {
     [Fact]
